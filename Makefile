@@ -1,0 +1,63 @@
+# The two commands of the README: `make run` and `make test`. Everything else is their set-up.
+SHELL := /bin/bash
+.DEFAULT_GOAL := run
+
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+PDS_PORT ?= 8001
+HOST ?= 127.0.0.1
+
+# Find a Python 3.12+ ourselves: `python3` may be older (3.11 on our machines).
+PYTHON ?= $(shell for c in python3.13 python3.12 python3 $$HOME/.pyenv/versions/3.13*/bin/python3 $$HOME/.pyenv/versions/3.12*/bin/python3 /usr/local/bin/python3.1[23] /usr/bin/python3.1[23]; do \
+	if $$c -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; then echo $$c; break; fi; done)
+
+.PHONY: run test lint contracts pytest bench browser-deps clean
+
+$(PY):
+	@test -n "$(PYTHON)" || { echo "No Python 3.12 or newer found: install one (or set PYTHON=/path/to/python3.12)."; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+$(VENV)/.runtime: requirements.txt | $(PY)
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: requirements-dev.txt requirements.txt | $(PY)
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@ $(VENV)/.runtime
+
+# A per-checkout .env with a random SECRET_KEY, so `make run` needs no configuration.
+.env:
+	@sed "s|^SECRET_KEY=.*|SECRET_KEY=$$(od -An -N32 -tx1 /dev/urandom | tr -d ' \n')|" .env.example > .env
+	@echo "Wrote .env with a fresh SECRET_KEY."
+
+run: $(VENV)/.runtime .env
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_demo --once
+	PORT=$(PORT) PDS_PORT=$(PDS_PORT) HOST=$(HOST) $(PY) bin/run.py
+
+test: $(VENV)/.dev .env lint contracts pytest
+
+lint: $(VENV)/.dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+contracts: $(VENV)/.dev
+	$(VENV)/bin/lint-imports
+
+pytest: $(VENV)/.dev browser-deps
+	$(VENV)/bin/pytest
+
+# The browser tests drive Debian's chromium through Playwright; install it when we can (root).
+browser-deps:
+	@command -v chromium >/dev/null 2>&1 || { \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+		else echo "chromium is not installed: the browser tests will be skipped."; fi; }
+
+bench: $(VENV)/.dev .env
+	$(PY) bench/run.py
+
+clean:
+	rm -rf $(VENV) data/cache data/staticfiles

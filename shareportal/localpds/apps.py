@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class LocalPdsConfig(AppConfig):
+    name = "shareportal.localpds"
+    label = "localpds"
+    verbose_name = "Embedded PDS"

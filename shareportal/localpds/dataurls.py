@@ -1,0 +1,52 @@
+"""Signed, expiring data URLs (`url`, `download_url`, `thumbnail`) served by the `pds` process.
+
+A data URL names a file, what to serve of it (`kind`), and until when; an HMAC over those with
+the server's secret makes it unforgeable. Anyone holding the URL may fetch it until it expires,
+which is what PDS's own OSS-signed URLs promise too.
+"""
+
+import hashlib
+import hmac
+import time
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.http import HttpRequest
+from django.urls import reverse
+
+KINDS = ("download", "preview", "thumbnail")
+DEFAULT_EXPIRE_SEC = 900
+
+
+def _signature(file_id: str, kind: str, expires: int) -> str:
+    key = hashlib.sha256(b"localpds.dataurl:" + settings.SECRET_KEY.encode()).digest()
+    message = f"{file_id}\n{kind}\n{expires}".encode()
+    return hmac.new(key, message, hashlib.sha256).hexdigest()
+
+
+def public_base(request: HttpRequest) -> str:
+    """The absolute origin of the pds process as the caller reached it (or as configured)."""
+    return settings.LOCALPDS_PUBLIC_URL or f"{request.scheme}://{request.get_host()}"
+
+
+def data_url(
+    request: HttpRequest, file_id: str, kind: str, expire_sec: int = DEFAULT_EXPIRE_SEC
+) -> tuple[str, int]:
+    """An absolute signed URL for `kind` of `file_id`; also returns its expiry (epoch s)."""
+    if kind not in KINDS:
+        raise ValueError(kind)
+    expires = int(time.time()) + expire_sec
+    query = urlencode({"e": expires, "s": _signature(file_id, kind, expires)})
+    path = reverse("localpds-data", kwargs={"file_id": file_id, "kind": kind})
+    return f"{public_base(request)}{path}?{query}", expires
+
+
+def verify(file_id: str, kind: str, expires: str, signature: str) -> bool:
+    """Whether the signature is ours for these values and the URL has not expired."""
+    try:
+        expires_at = int(expires)
+    except (TypeError, ValueError):
+        return False
+    if kind not in KINDS or expires_at < time.time():
+        return False
+    return hmac.compare_digest(_signature(file_id, kind, expires_at), signature or "")

@@ -1,0 +1,267 @@
+"""Settings for both processes of shareportal: the portal (`web`) and the embedded PDS (`pds`).
+
+Every knob is an environment variable with a safe default, listed in `.env.example`. A `.env`
+file beside `manage.py` is read first, for development; real environment variables win.
+"""
+
+import os
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+def _read_dotenv(path: Path) -> None:
+    """Load KEY=value lines from `path` into the environment without overriding it."""
+    if not path.is_file():
+        return
+    for line in path.read_text().splitlines():
+        line = line.strip()
+        if not line or line.startswith("#") or "=" not in line:
+            continue
+        key, value = line.split("=", 1)
+        os.environ.setdefault(key.strip(), value.strip().strip("'\""))
+
+
+_read_dotenv(BASE_DIR / ".env")
+
+
+def env_str(name: str, default: str = "") -> str:
+    return os.environ.get(name, default)
+
+
+def env_bool(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    if value.lower() in ("1", "true", "yes", "on"):
+        return True
+    if value.lower() in ("0", "false", "no", "off"):
+        return False
+    raise ImproperlyConfigured(f"{name} must be a boolean (1/0, true/false), not {value!r}")
+
+
+def env_int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be an integer, not {value!r}") from None
+
+
+def env_float(name: str, default: float) -> float:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    try:
+        return float(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a number, not {value!r}") from None
+
+
+def env_list(name: str, default: str = "") -> list[str]:
+    return [item.strip() for item in env_str(name, default).split(",") if item.strip()]
+
+
+def origin_of(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+# Which process this is: "web" (the portal) or "pds" (the embedded PDS). The two share this
+# module but not their routes or cookies; `shareportal/localpds/wsgi.py` sets it to "pds".
+SERVICE = env_str("SHAREPORTAL_SERVICE", "web")
+if SERVICE not in ("web", "pds"):
+    raise ImproperlyConfigured(f"SHAREPORTAL_SERVICE must be 'web' or 'pds', not {SERVICE!r}")
+
+DEBUG = env_bool("DEBUG", False)
+SECRET_KEY = env_str("SECRET_KEY")
+if not SECRET_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured("SECRET_KEY must be set (`make .env` writes a random one).")
+    SECRET_KEY = "insecure-development-key-only-for-debug"
+
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
+
+DATA_DIR = Path(env_str("DATA_DIR", str(BASE_DIR / "data"))).resolve()
+DATA_DIR.mkdir(parents=True, exist_ok=True)
+
+PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+INSTALLED_APPS = [
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_htmx",
+    "shareportal.shares",
+    "shareportal.dashboard",
+    "shareportal.localpds",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+]
+
+ROOT_URLCONF = "shareportal.localpds.urls" if SERVICE == "pds" else "shareportal.urls"
+WSGI_APPLICATION = "shareportal.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.csp",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+DATABASES = {
+    "default": dj_database_url.parse(
+        env_str("DATABASE_URL", f"sqlite:///{DATA_DIR / 'db.sqlite3'}"),
+        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
+        conn_health_checks=True,
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # WAL and IMMEDIATE transactions let the two processes and their threads share one file
+    # without "database is locked" errors under ordinary load.
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# The cache holds the password-attempt counters, so it must be shared by every process of a
+# deployment: Redis when REDIS_URL is set, otherwise files in the data directory, which all
+# gunicorn workers on one machine see.
+REDIS_URL = env_str("REDIS_URL")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": f"shareportal-{SERVICE}",
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(DATA_DIR / "cache" / SERVICE),
+        }
+    }
+
+# Sessions hold share tokens and OAuth tokens, so they stay on the server (database); only the
+# session key travels in the cookie. The two processes often share a host name in development
+# (cookies ignore ports), so each has its own cookie names.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+SESSION_COOKIE_NAME = f"{SERVICE}_sessionid"
+CSRF_COOKIE_NAME = f"{SERVICE}_csrftoken"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 60 * 60 * 24)
+HTTPS = PUBLIC_BASE_URL.startswith("https://")
+SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", HTTPS)
+CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", HTTPS)
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+SECURE_PROXY_SSL_HEADER = (
+    ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("TRUST_X_FORWARDED_PROTO") else None
+)
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
+
+SECURE_CONTENT_TYPE_NOSNIFF = True
+# Share ids are in our URLs; "same-origin" keeps them from leaking to any other site.
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+# The embedded PDS: where the portal reaches the PDS API, and which hosts may serve the signed
+# data URLs (downloads, previews, thumbnails) that the portal redirects visitors to.
+PDS_API_ENDPOINT = env_str("PDS_API_ENDPOINT", "http://127.0.0.1:8001").rstrip("/")
+PDS_CONNECT_TIMEOUT = env_float("PDS_CONNECT_TIMEOUT", 3.05)
+PDS_READ_TIMEOUT = env_float("PDS_READ_TIMEOUT", 10.0)
+PDS_DATA_ORIGINS = env_list("PDS_DATA_ORIGINS", origin_of(PDS_API_ENDPOINT))
+
+# The embedded PDS's own settings (the `pds` process).
+LOCALPDS_PUBLIC_URL = env_str("LOCALPDS_PUBLIC_URL").rstrip("/")
+LOCALPDS_DOMAIN_ID = env_str("LOCALPDS_DOMAIN_ID", "localpds")
+LOCALPDS_MAX_BODY_BYTES = env_int("LOCALPDS_MAX_BODY_BYTES", 1024 * 1024)
+LOCALPDS_BLOB_DIR = DATA_DIR / "blobs"
+
+# OAuth client settings of the portal (the dashboard signs owners in through the drive).
+PDS_OAUTH_CLIENT_ID = env_str("PDS_OAUTH_CLIENT_ID", "shareportal")
+PDS_OAUTH_CLIENT_SECRET = env_str("PDS_OAUTH_CLIENT_SECRET")
+PDS_AUTH_ENDPOINT = env_str("PDS_AUTH_ENDPOINT", PDS_API_ENDPOINT).rstrip("/")
+
+# Visitors' password attempts are throttled by client address. The address is the
+# connection's peer unless it is one of these proxies, whose X-Forwarded-For is believed.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
+
+# A strict policy from the first commit: no inline script without the nonce, nothing from other
+# origins except the PDS data host for images, and no framing.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:", *PDS_DATA_ORIGINS],
+    "media-src": [CSP.SELF, *PDS_DATA_ORIGINS],
+    "connect-src": [CSP.SELF],
+    "font-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
+
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English")]
+TIME_ZONE = env_str("TIME_ZONE", "UTC")
+USE_I18N = True
+USE_TZ = True
+LOCALE_PATHS = [BASE_DIR / "locale"]
+
+STATIC_URL = "/static/"
+STATIC_ROOT = DATA_DIR / "staticfiles"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    "loggers": {"django.server": {"level": "WARNING"}},
+}
+
+# Without `collectstatic` (development, tests) WhiteNoise serves from the finders and falls back
+# to unhashed names instead of failing.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_MANIFEST_STRICT = False
