@@ -1,0 +1,95 @@
+"""Typed errors of the PDS client. Views catch these; they never see HTTP or JSON.
+
+See `../shared/pds-api.md` Part A item 3 for the codes each one stands for.
+"""
+
+
+class PdsError(Exception):
+    """Any failure talking to PDS. `code` is PDS's error code when it sent one."""
+
+    def __init__(
+        self, message: str = "", *, code: str = "", status: int | None = None, request_id: str = ""
+    ) -> None:
+        super().__init__(message or code or self.__class__.__name__)
+        self.message = message
+        self.code = code
+        self.status = status
+        self.request_id = request_id
+
+
+# The share itself
+class ShareNotFound(PdsError):
+    """404 NotFound.ShareLink: no share with that id."""
+
+
+class ShareCancelled(PdsError):
+    """ShareLink.Cancelled: the owner cancelled the share."""
+
+
+class ShareExpired(PdsError):
+    """ShareLink.Expired: the share is past its expiration."""
+
+
+class ShareForbidden(PdsError):
+    """ShareLink.Forbidden: the share is disabled."""
+
+
+class SharePasswordRequired(PdsError):
+    """InvalidResource.SharePwd with no password given: the share needs one."""
+
+
+class SharePasswordWrong(PdsError):
+    """InvalidResource.SharePwd with a password given: it was not the right one."""
+
+
+class ShareTokenInvalid(PdsError):
+    """401 ShareLinkTokenInvalid: get a new share token."""
+
+
+# The owner
+class AccessTokenInvalid(PdsError):
+    """401 AccessTokenInvalid (or AccessTokenExpired): refresh or sign in again."""
+
+
+class NoPermission(PdsError):
+    """403 ForbiddenNoPermission / Forbidden: the caller may not see or change this."""
+
+
+class FileNotFound(PdsError):
+    """404 NotFound.File (or any other NotFound.*)."""
+
+
+class LimitReached(PdsError):
+    """403 ShareLink.*LimitExceeded. `kind` is "download", "preview" or "save"."""
+
+    def __init__(self, message: str = "", *, kind: str = "", **kwargs) -> None:
+        super().__init__(message, **kwargs)
+        self.kind = kind
+
+
+class InvalidParameter(PdsError):
+    """400 InvalidParameter*: PDS refused a field. `field` names it when PDS did."""
+
+    def __init__(self, message: str = "", *, field: str = "", **kwargs) -> None:
+        super().__init__(message, **kwargs)
+        self.field = field
+
+
+class RateLimited(PdsError):
+    """429 TooManyRequests. `retry_after` is in seconds."""
+
+    def __init__(self, message: str = "", *, retry_after: int = 1, **kwargs) -> None:
+        super().__init__(message, **kwargs)
+        self.retry_after = retry_after
+
+
+class Unavailable(PdsError):
+    """PDS could not be reached or failed: connection error, timeout, or a 5xx."""
+
+
+class Timeout(Unavailable):
+    """PDS did not answer within the configured timeouts."""
+
+
+class BadResponse(PdsError):
+    """PDS answered something that is not the documented shape (bad JSON, missing fields)."""

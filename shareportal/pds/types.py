@@ -1,0 +1,159 @@
+"""Typed results of the PDS client, one dataclass per wire object.
+
+Each mirrors the fields of `../shared/share-link-sdk.txt` and `../shared/pds-api.md` §1.7,
+§1.8, §2.1, §2.4 and §4; where PDS spells a field two ways the dataclass holds one and the
+client reads either (Part A item 1).
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+@dataclass(frozen=True)
+class AnonymousShare:
+    """`share_link/get_by_anonymous` (§1.7): what a visitor may know before unlocking."""
+
+    share_id: str
+    share_name: str
+    creator_id: str
+    creator_name: str  # masked by PDS, e.g. "AB***CD"
+    creator_phone: str
+    avatar: str
+    expiration: datetime | None  # None: never expires
+    updated_at: datetime | None
+    has_pwd: bool
+    disable_preview: bool
+    disable_save: bool
+    disable_download: bool
+    enable_upload: bool  # `enable_upload` or `creatable`
+    require_login: bool
+    preview_limit: int
+    save_limit: int
+    download_limit: int
+    save_download_limit: int
+    preview_count: int
+    save_count: int
+    download_count: int
+    access_count: int
+    file_count: int | None  # None when PDS does not say
+
+
+@dataclass(frozen=True)
+class ShareToken:
+    """`share_link/get_share_token` (§1.9)."""
+
+    share_token: str
+    expires_in: int  # seconds
+    expire_time: datetime | None
+
+
+@dataclass(frozen=True)
+class ShareLink:
+    """The owner's view of a share (§1.8): create, get, update, list, search."""
+
+    share_id: str
+    share_name: str
+    description: str
+    share_pwd: str
+    drive_id: str
+    file_id_list: list[str]
+    expiration: datetime | None
+    expired: bool
+    status: str  # "enabled" | "disabled"
+    creator: str
+    created_at: datetime | None
+    updated_at: datetime | None
+    share_policy: str  # "url" | "msg"
+    share_msg: str
+    share_url: str
+    disable_preview: bool
+    disable_save: bool
+    disable_download: bool
+    require_login: bool
+    enable_upload: bool
+    preview_limit: int
+    save_limit: int
+    download_limit: int
+    save_download_limit: int
+    preview_count: int
+    save_count: int
+    download_count: int
+    access_count: int
+
+    @property
+    def has_pwd(self) -> bool:
+        return bool(self.share_pwd)
+
+
+@dataclass(frozen=True)
+class FileItem:
+    """One file or folder (§2.1)."""
+
+    file_id: str
+    name: str
+    type: str  # "file" | "folder"
+    parent_file_id: str
+    drive_id: str
+    share_id: str
+    size: int | None
+    content_type: str
+    file_extension: str
+    category: str
+    created_at: datetime | None
+    updated_at: datetime | None
+    thumbnail: str  # signed URL or ""
+    url: str  # signed preview URL or ""
+
+    @property
+    def is_folder(self) -> bool:
+        return self.type == "folder"
+
+
+@dataclass(frozen=True)
+class Page[T]:
+    """A page of a listing: its items and the marker of the next page ("" on the last)."""
+
+    items: list[T]
+    next_marker: str = ""
+
+
+@dataclass(frozen=True)
+class DownloadUrl:
+    """`file/get_download_url` (§2.4)."""
+
+    url: str
+    expiration: datetime | None
+    size: int | None
+
+
+@dataclass(frozen=True)
+class User:
+    """`user/get` (§4.3)."""
+
+    user_id: str
+    user_name: str
+    nick_name: str
+    avatar: str
+    email: str
+    role: str
+    status: str
+    domain_id: str
+    default_drive_id: str
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role in ("superadmin", "admin", "subdomain_super_admin", "subdomain_admin")
+
+
+@dataclass(frozen=True)
+class OAuthTokens:
+    """`oauth/token` (§4.1)."""
+
+    access_token: str
+    refresh_token: str
+    expires_in: int
+    token_type: str = "Bearer"
+    user_id: str = ""
+    role: str = ""
+    default_drive_id: str = ""
+    extra: dict = field(default_factory=dict)
