@@ -1,9 +1,15 @@
-"""Routes of the embedded PDS (the `pds` process): the `/v2/...` API and its data URLs."""
+"""Routes of the embedded PDS (the `pds` process): OAuth, the `/v2/...` API, its data URLs.
 
-from django.urls import path
+The portal's routes are not here: the two processes share code but not URLs.
+"""
+
+from django.urls import include, path
 
 from . import views_data
 
 urlpatterns = [
+    # OAuth first: the API's catch-all answers unknown /v2/ paths with a JSON 404.
+    path("", include("shareportal.localpds.oauth_urls")),
+    path("v2/", include("shareportal.localpds.api_urls")),
     path("data/<str:file_id>/<str:kind>", views_data.data, name="localpds-data"),
 ]

@@ -93,3 +93,14 @@ class Timeout(Unavailable):
 
 class BadResponse(PdsError):
     """PDS answered something that is not the documented shape (bad JSON, missing fields)."""
+
+
+class FeatureDisabled(NoPermission):
+    """403 ShareLink.DownloadDisabled / PreviewDisabled / SaveDisabled: the owner turned it off.
+
+    `kind` is "download", "preview" or "save".
+    """
+
+    def __init__(self, message: str = "", *, kind: str = "", **kwargs) -> None:
+        super().__init__(message, **kwargs)
+        self.kind = kind
