@@ -216,6 +216,14 @@ LOCALPDS_BLOB_DIR = DATA_DIR / "blobs"
 PDS_OAUTH_CLIENT_ID = env_str("PDS_OAUTH_CLIENT_ID", "shareportal")
 PDS_OAUTH_CLIENT_SECRET = env_str("PDS_OAUTH_CLIENT_SECRET")
 PDS_AUTH_ENDPOINT = env_str("PDS_AUTH_ENDPOINT", PDS_API_ENDPOINT).rstrip("/")
+# Where the owner's browser is sent to sign in (GET /v2/oauth/authorize on the drive's host).
+PDS_OAUTH_AUTHORIZE_URL = env_str(
+    "PDS_OAUTH_AUTHORIZE_URL", f"{PDS_AUTH_ENDPOINT}/v2/oauth/authorize"
+)
+# The portal's callback, registered with the drive as the client's exact redirect URI.
+PDS_OAUTH_REDIRECT_URI = env_str(
+    "PDS_OAUTH_REDIRECT_URI", f"{PUBLIC_BASE_URL}/dashboard/oauth/callback/"
+)
 
 # Visitors' password attempts are throttled by client address. The address is the
 # connection's peer unless it is one of these proxies, whose X-Forwarded-For is believed.
