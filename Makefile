@@ -9,7 +9,7 @@ PDS_PORT ?= 8001
 HOST ?= 127.0.0.1
 
 # Find a Python 3.12+ ourselves: `python3` may be older (3.11 on our machines).
-PYTHON ?= $(shell for c in python3.13 python3.12 python3 $$HOME/.pyenv/versions/3.13*/bin/python3 $$HOME/.pyenv/versions/3.12*/bin/python3 /usr/local/bin/python3.1[23] /usr/bin/python3.1[23]; do \
+PYTHON ?= $(shell for c in python3.12 python3.13 python3 $$HOME/.pyenv/versions/3.12*/bin/python3 $$HOME/.pyenv/versions/3.13*/bin/python3 /usr/local/bin/python3.1[23] /usr/bin/python3.1[23]; do \
 	if $$c -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; then echo $$c; break; fi; done)
 
 .PHONY: run test lint contracts pytest bench browser-deps clean
@@ -33,8 +33,8 @@ $(VENV)/.dev: requirements-dev.txt requirements.txt | $(PY)
 	@echo "Wrote .env with a fresh SECRET_KEY."
 
 run: $(VENV)/.runtime .env
-	$(PY) manage.py migrate --noinput
-	$(PY) manage.py seed_demo --once
+	$(PY) manage.py migrate --noinput -v 0
+	$(PY) manage.py seed_demo >/dev/null
 	PORT=$(PORT) PDS_PORT=$(PDS_PORT) HOST=$(HOST) $(PY) bin/run.py
 
 test: $(VENV)/.dev .env lint contracts pytest
