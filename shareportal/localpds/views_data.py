@@ -1,7 +1,211 @@
-"""Serving file contents behind signed data URLs (see `dataurls`)."""
+"""Serving file contents behind signed data URLs (see `dataurls`).
 
-from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
+`/data/<file_id>/<kind>?e=<expiry>&s=<signature>` streams a file's contents (`download`,
+`preview`) or its JPEG thumbnail (`thumbnail`), with the headers a browser, a download manager
+and a video player expect: `ETag`, `Last-Modified`, `Accept-Ranges` and single `Range` requests.
+"""
+
+import re
+import time
+import unicodedata
+from pathlib import Path, PurePath
+from typing import BinaryIO
+from urllib.parse import quote
+
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.utils.cache import get_conditional_response
+from django.utils.http import http_date
+from django.views.decorators.http import require_http_methods
+
+from . import dataurls
+from .models import File
+from .storage import blob_path
+from .thumbnails import thumbnail_path
+
+# Stored files are untrusted: anything a browser could run (HTML, SVG, XML, scripts) must not
+# run in the pds origin. `sandbox` gives the document a unique opaque origin with scripts off.
+# Only PDF is spared, because Chrome refuses to show a sandboxed PDF at all and a PDF's scripts
+# run inside the viewer, not in our origin.
+SANDBOX_POLICY = "sandbox"
+UNSANDBOXED_TYPES = {"application/pdf"}
+_RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
+# Characters that reorder text (a name like "invoice\u202egpj.exe" shows as "invoiceexe.jpg"):
+# a saved file must not get a name that lies about its type.
+_BIDI_CONTROLS = dict.fromkeys(
+    map(ord, "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+)
 
 
+def _plain(status: int, message: str) -> HttpResponse:
+    return HttpResponse(message + "\n", status=status, content_type="text/plain; charset=utf-8")
+
+
+def content_disposition(disposition: str, name: str) -> str:
+    """An RFC 6266 header value that carries any name: UTF-8 `filename*` plus an ASCII fallback."""
+    name = "".join(
+        ch for ch in name.translate(_BIDI_CONTROLS) if unicodedata.category(ch) != "Cc"
+    ).strip()
+    fallback = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    # Only plain printable ASCII in the quoted fallback: no quote, backslash or percent sign
+    # (some clients percent-decode `filename`).
+    fallback = re.sub(r'[^\x20-\x7e]|["\\%]', "_", fallback).strip()
+    if not fallback.strip("._ "):
+        extension = PurePath(fallback).suffix
+        fallback = f"download{extension}"
+    value = f'{disposition}; filename="{fallback}"'
+    if fallback != name:
+        value += f"; filename*=UTF-8''{quote(name, safe='')}"
+    return value
+
+
+class _Slice:
+    """A read-only window of `length` bytes of an open file, for streaming one range."""
+
+    def __init__(self, handle: BinaryIO, start: int, length: int) -> None:
+        handle.seek(start)
+        self._handle = handle
+        self._left = length
+
+    def read(self, size: int = -1) -> bytes:
+        if self._left <= 0:
+            return b""
+        size = self._left if size < 0 else min(size, self._left)
+        chunk = self._handle.read(size)
+        self._left -= len(chunk)
+        return chunk
+
+    def close(self) -> None:
+        self._handle.close()
+
+
+def _byte_range(header: str, size: int) -> tuple[int, int] | str | None:
+    """The (first, last) byte of a single-range `Range` header.
+
+    None means "serve the whole file" (no header, a syntax we ignore, or several ranges);
+    the string "unsatisfiable" means no byte of the file is in the range.
+    """
+    match = _RANGE.match(header.strip().replace(" ", ""))
+    if not match:
+        return None
+    first, last = match.groups()
+    if not first and not last:
+        return None
+    if not first:
+        suffix = int(last)
+        if suffix == 0 or size == 0:
+            return "unsatisfiable"
+        return max(0, size - suffix), size - 1
+    start = int(first)
+    end = int(last) if last else size - 1
+    if end < start:
+        return None
+    if start >= size:
+        return "unsatisfiable"
+    return start, min(end, size - 1)
+
+
+def _serve(
+    request: HttpRequest,
+    *,
+    path: Path,
+    content_type: str,
+    disposition: str,
+    etag: str,
+    last_modified: float,
+    expires: int,
+) -> HttpResponse:
+    size = path.stat().st_size
+    headers = {
+        "ETag": etag,
+        "Last-Modified": http_date(last_modified),
+        "Cache-Control": f"private, max-age={max(0, expires - int(time.time()))}",
+        "Accept-Ranges": "bytes",
+    }
+    if content_type not in UNSANDBOXED_TYPES:
+        headers["Content-Security-Policy"] = SANDBOX_POLICY
+
+    conditional = get_conditional_response(request, etag=etag, last_modified=int(last_modified))
+    if conditional is not None:
+        for key, value in headers.items():
+            conditional.headers[key] = value
+        return conditional
+
+    byte_range = None
+    range_header = request.headers.get("Range", "")
+    if_range = request.headers.get("If-Range", "")
+    # If-Range: the client has part of an older version; send it the whole new one instead.
+    if range_header and (not if_range or if_range in (etag, headers["Last-Modified"])):
+        byte_range = _byte_range(range_header, size)
+    if byte_range == "unsatisfiable":
+        response = _plain(416, "The requested range is not within the file.")
+        response.headers["Content-Range"] = f"bytes */{size}"
+        for key, value in headers.items():
+            response.headers[key] = value
+        return response
+
+    status, start, length = 200, 0, size
+    if isinstance(byte_range, tuple):
+        first, last = byte_range
+        status, start, length = 206, first, last - first + 1
+        headers["Content-Range"] = f"bytes {first}-{last}/{size}"
+
+    if request.method == "HEAD":
+        response: HttpResponse = HttpResponse(status=status, content_type=content_type)
+    else:
+        response = FileResponse(
+            _Slice(path.open("rb"), start, length), status=status, content_type=content_type
+        )
+    response.headers["Content-Length"] = str(length)
+    response.headers["Content-Disposition"] = disposition
+    for key, value in headers.items():
+        response.headers[key] = value
+    return response
+
+
+def _served_type(file: File) -> str:
+    content_type = file.content_type or "application/octet-stream"
+    # Browsers guess a legacy encoding for text without a charset; our text is UTF-8 nearly
+    # always, and a wrong guess only garbles, it never runs anything.
+    if content_type.startswith("text/") and "charset" not in content_type:
+        content_type += "; charset=utf-8"
+    return content_type
+
+
+@require_http_methods(["GET", "HEAD"])
 def data(request: HttpRequest, file_id: str, kind: str) -> HttpResponse:
-    return HttpResponseForbidden()
+    """Serve `kind` of a file to whoever holds a valid, unexpired signed URL for it."""
+    expires = request.GET.get("e", "")
+    if not dataurls.verify(file_id, kind, expires, request.GET.get("s", "")):
+        return _plain(403, "This link is not valid or has expired.")
+    file = File.objects.filter(file_id=file_id, type=File.Type.FILE).first()
+    if file is None:
+        return _plain(404, "There is no such file.")
+
+    if kind == "thumbnail":
+        path = thumbnail_path(file)
+        if path is None:
+            return _plain(404, "This file has no thumbnail.")
+        return _serve(
+            request,
+            path=path,
+            content_type="image/jpeg",
+            disposition=content_disposition("inline", f"{PurePath(file.name).stem}.jpg"),
+            etag=f'"{file.content_hash.lower()}-thumbnail"',
+            last_modified=file.updated_at.timestamp(),
+            expires=int(expires),
+        )
+
+    path = blob_path(file)
+    if not path.is_file():
+        return _plain(404, "The contents of this file are missing.")
+    return _serve(
+        request,
+        path=path,
+        content_type=_served_type(file),
+        disposition=content_disposition(
+            "attachment" if kind == "download" else "inline", file.name
+        ),
+        etag=f'"{file.content_hash.lower()}"',
+        last_modified=file.updated_at.timestamp(),
+        expires=int(expires),
+    )
