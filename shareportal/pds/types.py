@@ -42,7 +42,8 @@ class AnonymousShare:
 class ShareToken:
     """`share_link/get_share_token` (§1.9)."""
 
-    share_token: str
+    # Secrets are left out of repr() so that a logged or displayed object cannot leak them.
+    share_token: str = field(repr=False)
     expires_in: int  # seconds
     expire_time: datetime | None
 
@@ -54,7 +55,7 @@ class ShareLink:
     share_id: str
     share_name: str
     description: str
-    share_pwd: str
+    share_pwd: str = field(repr=False)
     drive_id: str
     file_id_list: list[str]
     expiration: datetime | None
@@ -149,11 +150,11 @@ class User:
 class OAuthTokens:
     """`oauth/token` (§4.1)."""
 
-    access_token: str
-    refresh_token: str
+    access_token: str = field(repr=False)
+    refresh_token: str = field(repr=False)
     expires_in: int
     token_type: str = "Bearer"
     user_id: str = ""
     role: str = ""
     default_drive_id: str = ""
-    extra: dict = field(default_factory=dict)
+    extra: dict = field(default_factory=dict)  # the rest of the answer, without the tokens

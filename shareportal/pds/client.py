@@ -1,0 +1,479 @@
+"""The PDS HTTP API client: the only code of the portal that speaks to PDS.
+
+Each method is named after the SDK operation it calls and links its section of
+`../shared/pds-api.md`. Methods return the dataclasses of `types.py` and raise the errors of
+`errors.py`; callers never see `requests`, JSON or HTTP statuses.
+"""
+
+import logging
+import random
+import threading
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+import requests
+from django.conf import settings
+
+from . import errors, parse
+from .http import PdsSession
+from .types import (
+    AnonymousShare,
+    DownloadUrl,
+    FileItem,
+    OAuthTokens,
+    Page,
+    ShareLink,
+    ShareToken,
+    User,
+)
+from .wire import error_from, request_id_of, retry_after_seconds
+
+logger = logging.getLogger(__name__)
+
+# Reads are POSTs but idempotent, so retries are decided by operation (Part A item 4). Anything
+# not listed here (create, update, cancel, oauth/token, ...) is sent exactly once.
+IDEMPOTENT_OPERATIONS = frozenset(
+    {
+        "share_link/get_by_anonymous",
+        "share_link/get_share_token",
+        "share_link/list",
+        "share_link/search",
+        "share_link/get",
+        "file/list",
+        "file/get",
+        "file/get_download_url",
+        "user/get",
+        "drive/list_my_drives",
+        "drive/get_default_drive",
+    }
+)
+RETRY_STATUSES = frozenset({429, 502, 503, 504})
+# A visitor is waiting on every call: a Retry-After longer than this is passed on to them
+# (as RateLimited / Unavailable) instead of holding the page open.
+MAX_RETRY_AFTER = 5.0
+BACKOFF_BASE = 0.25
+
+
+def rfc3339(value: datetime | None) -> str:
+    """An aware datetime as PDS writes times ("2020-06-28T03:33:00.000Z"); None as "" (never)."""
+    if value is None:
+        return ""
+    if value.tzinfo is None:
+        raise ValueError("PDS times must be timezone-aware")
+    return value.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def _share_fields(fields: dict[str, Any]) -> dict[str, Any]:
+    """Owner-supplied share fields in the wire format of §1.1/§1.6."""
+    body = {}
+    for name, value in fields.items():
+        if name == "expiration" and value is None:
+            body[name] = ""  # PDS's spelling of "never expires"
+        elif value is None:
+            continue
+        elif name == "enable_upload":
+            # The SDK document reads `enable_upload`; the create/update requests spell it
+            # `creatable` (OpenAPI 2022-03-01), which is what PDS accepts.
+            body["creatable"] = value
+        elif isinstance(value, datetime):
+            body[name] = rfc3339(value)
+        else:
+            body[name] = value
+    return body
+
+
+class PdsClient:
+    """A client of one PDS domain, holding one reused HTTP session."""
+
+    def __init__(
+        self,
+        endpoint: str,
+        *,
+        auth_endpoint: str | None = None,
+        connect_timeout: float,
+        read_timeout: float,
+        session: requests.Session | None = None,
+        max_retries: int = 2,
+        sleep: Callable[[float], None] = time.sleep,
+        client_id: str = "",
+        client_secret: str = "",
+    ) -> None:
+        if not endpoint.startswith(("http://", "https://")):
+            raise ValueError("the PDS endpoint must be an http(s) URL")
+        self.endpoint = endpoint.rstrip("/")
+        self.auth_endpoint = (auth_endpoint or endpoint).rstrip("/")
+        self.timeout = (connect_timeout, read_timeout)
+        self.session = session if session is not None else PdsSession()
+        self.max_retries = max_retries
+        self.sleep = sleep
+        self.client_id = client_id
+        self.client_secret = client_secret
+
+    def __repr__(self) -> str:
+        return f"<PdsClient {self.endpoint}>"
+
+    # Visitors: a share and the files inside it.
+
+    def get_share_link_by_anonymous(self, share_id: str) -> AnonymousShare:
+        """What anyone may know about a share before unlocking it (§1.7)."""
+        data = self._call("share_link/get_by_anonymous", {"share_id": share_id})
+        return parse.anonymous_share(data, share_id=share_id)
+
+    def get_share_token(
+        self, share_id: str, share_pwd: str = "", *, expire_sec: int | None = None
+    ) -> ShareToken:
+        """A share token for reading a share, needed even without a password (§1.9).
+
+        Raises SharePasswordRequired when no password was given and one is needed, and
+        SharePasswordWrong when the one given is not right.
+        """
+        body: dict[str, Any] = {"share_id": share_id, "share_pwd": share_pwd}
+        if expire_sec is not None:
+            body["expire_sec"] = expire_sec
+        data = self._call("share_link/get_share_token", body, password_sent=bool(share_pwd))
+        return parse.share_token(data)
+
+    def list_files(
+        self,
+        *,
+        parent_file_id: str = "root",
+        share_id: str = "",
+        share_token: str = "",
+        drive_id: str = "",
+        access_token: str = "",
+        marker: str = "",
+        limit: int = 50,
+        order_by: str = "name",
+        order_direction: str = "ASC",
+    ) -> Page[FileItem]:
+        """One page of a folder, of a share (share id + token) or of a drive (§2.1)."""
+        body: dict[str, Any] = {
+            "parent_file_id": parent_file_id,
+            "limit": limit,
+            "order_by": order_by,
+            "order_direction": order_direction,
+        }
+        if marker:
+            body["marker"] = marker
+        scope, auth = _scope(share_id, share_token, drive_id, access_token)
+        data = self._call("file/list", body | scope, **auth)
+        return parse.page(data, parse.file_item)
+
+    def get_file(
+        self,
+        *,
+        file_id: str,
+        share_id: str = "",
+        share_token: str = "",
+        drive_id: str = "",
+        access_token: str = "",
+    ) -> FileItem:
+        """One file or folder, of a share or of a drive (§2.2)."""
+        scope, auth = _scope(share_id, share_token, drive_id, access_token)
+        data = self._call("file/get", {"file_id": file_id} | scope, **auth)
+        return parse.file_item(data)
+
+    def get_download_url(
+        self,
+        *,
+        file_id: str,
+        share_id: str = "",
+        share_token: str = "",
+        drive_id: str = "",
+        access_token: str = "",
+        file_name: str = "",
+    ) -> DownloadUrl:
+        """A signed, short-lived URL to a file's bytes (§2.4)."""
+        body: dict[str, Any] = {"file_id": file_id}
+        if file_name:
+            body["file_name"] = file_name
+        scope, auth = _scope(share_id, share_token, drive_id, access_token)
+        data = self._call("file/get_download_url", body | scope, **auth)
+        return parse.download_url(data)
+
+    # Owners: who they are and their shares.
+
+    def get_user(self, access_token: str) -> User:
+        """The signed-in user, found from the access token by an empty `user/get` (§4.3)."""
+        return parse.user(self._call("user/get", {}, access_token=access_token))
+
+    def get_default_drive_id(self, access_token: str) -> str:
+        """The id of the signed-in user's own drive, from `drive/list_my_drives` (§4.3)."""
+        data = self._call("drive/list_my_drives", {"limit": 100}, access_token=access_token)
+        drive_id = parse.default_drive_id(data)
+        if not drive_id:
+            raise errors.FileNotFound("the user has no drive", code="NotFound.Drive")
+        return drive_id
+
+    def list_share_links(
+        self,
+        access_token: str,
+        *,
+        creator: str = "",
+        marker: str = "",
+        limit: int = 50,
+        include_cancelled: bool = False,
+    ) -> Page[ShareLink]:
+        """One page of share links, the caller's own unless an admin names a creator (§1.3)."""
+        body: dict[str, Any] = {"limit": limit, "include_cancelled": include_cancelled}
+        if creator:
+            body["creator"] = creator
+        if marker:
+            body["marker"] = marker
+        data = self._call("share_link/list", body, access_token=access_token)
+        return parse.page(data, parse.share_link)
+
+    def search_share_links(
+        self,
+        access_token: str,
+        *,
+        creators: list[str] | None = None,
+        query: str = "",
+        marker: str = "",
+        limit: int = 50,
+        order_by: str = "created_at",
+        order_direction: str = "DESC",
+    ) -> Page[ShareLink]:
+        """One page of share links matching a query in PDS's search syntax (§1.4)."""
+        body: dict[str, Any] = {
+            "limit": limit,
+            "order_by": order_by,
+            "order_direction": order_direction,
+        }
+        if creators:
+            body["creators"] = list(creators)
+        if query:
+            body["query"] = query
+        if marker:
+            body["marker"] = marker
+        data = self._call("share_link/search", body, access_token=access_token)
+        return parse.page(data, parse.share_link)
+
+    def get_share_link(self, access_token: str, share_id: str) -> ShareLink:
+        """One share link as its owner sees it, password included (§1.5)."""
+        data = self._call("share_link/get", {"share_id": share_id}, access_token=access_token)
+        return parse.share_link(data)
+
+    def create_share_link(self, access_token: str, **fields: Any) -> ShareLink:
+        """A new share link (§1.1). `expiration` is a datetime or None (never expires)."""
+        data = self._call("share_link/create", _share_fields(fields), access_token=access_token)
+        return parse.share_link(data)
+
+    def update_share_link(self, access_token: str, share_id: str, **fields: Any) -> ShareLink:
+        """Change the fields given of a share link, `status` included (§1.6)."""
+        body = {"share_id": share_id} | _share_fields(fields)
+        data = self._call("share_link/update", body, access_token=access_token)
+        return parse.share_link(data)
+
+    def cancel_share_link(self, access_token: str, share_id: str) -> None:
+        """End a share link for good (§1.2); PDS answers 204 or `{}`."""
+        self._call(
+            "share_link/cancel", {"share_id": share_id}, access_token=access_token, empty_ok=True
+        )
+
+    # OAuth 2.0 (§4.1): form-encoded, to the auth endpoint, never retried.
+
+    def oauth_token_by_code(
+        self, *, code: str, redirect_uri: str, code_verifier: str
+    ) -> OAuthTokens:
+        """Exchange an authorization code (with its PKCE verifier) for tokens (§4.1)."""
+        form = {
+            "grant_type": "authorization_code",
+            "code": code,
+            "redirect_uri": redirect_uri,
+            "code_verifier": code_verifier,
+        }
+        return parse.oauth_tokens(self._call("oauth/token", form=form | self._client_auth()))
+
+    def oauth_refresh(self, *, refresh_token: str) -> OAuthTokens:
+        """New tokens from a refresh token; PDS rotates the refresh token too (§4.1)."""
+        form = {"grant_type": "refresh_token", "refresh_token": refresh_token}
+        return parse.oauth_tokens(self._call("oauth/token", form=form | self._client_auth()))
+
+    def _client_auth(self) -> dict[str, str]:
+        auth = {"client_id": self.client_id}
+        if self.client_secret:
+            auth["client_secret"] = self.client_secret
+        return auth
+
+    # Transport.
+
+    def _call(
+        self,
+        operation: str,
+        body: dict[str, Any] | None = None,
+        *,
+        form: dict[str, str] | None = None,
+        share_token: str = "",
+        access_token: str = "",
+        password_sent: bool = False,
+        empty_ok: bool = False,
+    ) -> dict[str, Any]:
+        """POST one operation, retrying it if it is idempotent, and return the JSON object."""
+        endpoint = self.auth_endpoint if form is not None else self.endpoint
+        url = f"{endpoint}/v2/{operation}"
+        headers = {"Accept": "application/json"}
+        if share_token:
+            headers["x-share-token"] = share_token
+        if access_token:
+            headers["Authorization"] = f"Bearer {access_token}"
+        attempts = 1 + (self.max_retries if operation in IDEMPOTENT_OPERATIONS else 0)
+
+        for attempt in range(1, attempts + 1):
+            retry_left = attempt < attempts
+            started = time.monotonic()
+            try:
+                response = self.session.post(
+                    url,
+                    json=body if form is None else None,
+                    data=form,
+                    headers=headers,
+                    timeout=self.timeout,
+                    allow_redirects=False,
+                )
+            except requests.Timeout as exc:
+                _log_failure(operation, type(exc).__name__, started, attempt)
+                # A connect timeout means nothing reached PDS, so a read may try again; after
+                # a read timeout PDS may still be working, and waiting again would double the
+                # visitor's wait.
+                if retry_left and isinstance(exc, requests.ConnectTimeout):
+                    self.sleep(_backoff(attempt))
+                    continue
+                raise errors.Timeout("PDS did not answer in time") from exc
+            except requests.RequestException as exc:
+                _log_failure(operation, type(exc).__name__, started, attempt)
+                if retry_left:
+                    self.sleep(_backoff(attempt))
+                    continue
+                raise errors.Unavailable("PDS could not be reached") from exc
+
+            request_id = request_id_of(response)
+            _log_answer(operation, response.status_code, started, request_id, attempt)
+            if 200 <= response.status_code < 300:
+                return _json_body(response, request_id=request_id, empty_ok=empty_ok)
+            if 300 <= response.status_code < 400:
+                raise errors.BadResponse(
+                    f"PDS answered a redirect ({response.status_code})",
+                    status=response.status_code,
+                    request_id=request_id,
+                )
+            error = error_from(response, password_sent=password_sent, share_auth=bool(share_token))
+            if not retry_left or response.status_code not in RETRY_STATUSES:
+                raise error
+            delay = _retry_delay(response, attempt)
+            if delay is None:
+                raise error
+            self.sleep(delay)
+        raise AssertionError("unreachable: the last attempt always returns or raises")
+
+
+def _scope(
+    share_id: str, share_token: str, drive_id: str, access_token: str
+) -> tuple[dict[str, str], dict[str, str]]:
+    """The body field and credentials of a file call: a share (with its token) or a drive.
+
+    Through a share PDS wants `share_id` and `x-share-token` and ignores `drive_id` (§2); an
+    access token may ride along for shares that require sign-in.
+    """
+    if share_id:
+        if drive_id:
+            raise ValueError("a file call names a share or a drive, not both")
+        if not share_token:
+            raise ValueError("reading a share needs its share token")
+        return {"share_id": share_id}, {"share_token": share_token, "access_token": access_token}
+    if drive_id:
+        if not access_token:
+            raise ValueError("reading a drive needs an access token")
+        return {"drive_id": drive_id}, {"access_token": access_token}
+    raise ValueError("a file call needs a share_id or a drive_id")
+
+
+def _json_body(response: requests.Response, *, request_id: str, empty_ok: bool) -> dict[str, Any]:
+    if empty_ok and not response.content.strip():
+        return {}
+    try:
+        data = response.json()
+    except ValueError:
+        data = None
+    if not isinstance(data, dict):
+        raise errors.BadResponse(
+            "PDS answered something other than a JSON object",
+            status=response.status_code,
+            request_id=request_id,
+        )
+    return data
+
+
+def _backoff(attempt: int) -> float:
+    """Exponential backoff with jitter: about 0.25 s, then 0.5 s, never above the cap."""
+    ceiling = min(MAX_RETRY_AFTER, BACKOFF_BASE * 2 ** (attempt - 1))
+    return ceiling / 2 + random.uniform(0, ceiling / 2)
+
+
+def _retry_delay(response: requests.Response, attempt: int) -> float | None:
+    """How long to wait before retrying this answer, or None when PDS asks for too long."""
+    retry_after = retry_after_seconds(response)
+    if retry_after is None:
+        return _backoff(attempt)
+    if retry_after > MAX_RETRY_AFTER:
+        return None
+    return float(retry_after)
+
+
+# Log lines name the operation, never its URL query, body or headers: those carry share ids
+# with passwords, tokens, codes and client secrets.
+def _log_answer(operation: str, status: int, started: float, request_id: str, attempt: int) -> None:
+    level = logging.INFO if status < 500 else logging.WARNING
+    logger.log(
+        level,
+        "pds %s status=%s duration_ms=%d request_id=%s attempt=%d",
+        operation,
+        status,
+        (time.monotonic() - started) * 1000,
+        request_id or "-",
+        attempt,
+    )
+
+
+def _log_failure(operation: str, failure: str, started: float, attempt: int) -> None:
+    logger.warning(
+        "pds %s failed=%s duration_ms=%d attempt=%d",
+        operation,
+        failure,
+        (time.monotonic() - started) * 1000,
+        attempt,
+    )
+
+
+_client_lock = threading.Lock()
+_client: tuple[tuple, PdsClient] | None = None
+
+
+def get_client() -> PdsClient:
+    """The process's one PDS client, rebuilt only when its settings change (as tests do)."""
+    global _client
+    key = (
+        settings.PDS_API_ENDPOINT,
+        settings.PDS_AUTH_ENDPOINT,
+        settings.PDS_CONNECT_TIMEOUT,
+        settings.PDS_READ_TIMEOUT,
+        settings.PDS_OAUTH_CLIENT_ID,
+        settings.PDS_OAUTH_CLIENT_SECRET,
+    )
+    with _client_lock:
+        if _client is None or _client[0] != key:
+            if _client is not None:
+                _client[1].session.close()
+            endpoint, auth_endpoint, connect_timeout, read_timeout, client_id, secret = key
+            client = PdsClient(
+                endpoint,
+                auth_endpoint=auth_endpoint or None,
+                connect_timeout=connect_timeout,
+                read_timeout=read_timeout,
+                client_id=client_id,
+                client_secret=secret,
+            )
+            _client = (key, client)
+        return _client[1]

@@ -1,0 +1,273 @@
+"""Turn PDS's JSON answers into the dataclasses of `types.py`, or raise `BadResponse`.
+
+Lenient where PDS is known to vary (two spellings of a field, numbers sent as strings, missing
+counters, timestamps with or without fractions and offsets) and strict where the portal would
+otherwise break later (a missing id, a list that is not a list).
+"""
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+from .errors import BadResponse
+from .types import (
+    AnonymousShare,
+    DownloadUrl,
+    FileItem,
+    OAuthTokens,
+    Page,
+    ShareLink,
+    ShareToken,
+    User,
+)
+
+type Json = dict[str, Any]
+
+# OAuth answer fields kept out of `OAuthTokens.extra`, so that the secrets only ever live in
+# the attributes that are hidden from repr().
+_OAUTH_SECRET_FIELDS = frozenset({"access_token", "refresh_token", "id_token"})
+
+
+def _bad(message: str) -> BadResponse:
+    return BadResponse(f"PDS answered an unexpected shape: {message}")
+
+
+def _text(data: Json, *keys: str, required: bool = False) -> str:
+    """The first of `keys` present as a string ("" when absent and not required)."""
+    for key in keys:
+        value = data.get(key)
+        if value is None:
+            continue
+        if isinstance(value, bool) or not isinstance(value, str | int):
+            raise _bad(f"{key} is not a string")
+        return str(value)
+    if required:
+        raise _bad(f"{keys[0]} is missing")
+    return ""
+
+
+def _required_id(data: Json, key: str) -> str:
+    value = _text(data, key, required=True)
+    if not value:
+        raise _bad(f"{key} is empty")
+    return value
+
+
+def _flag(data: Json, *keys: str) -> bool:
+    """The first of `keys` present as a boolean (False when absent)."""
+    for key in keys:
+        value = data.get(key)
+        if value is None:
+            continue
+        if not isinstance(value, bool):
+            raise _bad(f"{key} is not a boolean")
+        return value
+    return False
+
+
+def _number(data: Json, key: str) -> int | None:
+    """An integer field, which some PDS versions send as a string of digits."""
+    value = data.get(key)
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        raise _bad(f"{key} is not a number")
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+        return int(value)
+    raise _bad(f"{key} is not a number")
+
+
+def _count(data: Json, key: str) -> int:
+    """A counter or limit: absent means 0."""
+    return _number(data, key) or 0
+
+
+def parse_time(value: object) -> datetime | None:
+    """An RFC 3339 timestamp as an aware datetime; "" or None mean "no time" (never expires).
+
+    Accepts fractions of any length, `Z`/`z` and offsets; a timestamp without an offset is
+    taken as UTC, as PDS's own search syntax writes them.
+    """
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str):
+        raise _bad("a timestamp is not a string")
+    try:
+        parsed = datetime.fromisoformat(value.strip().upper())
+    except ValueError:
+        raise _bad(f"{value!r} is not an RFC 3339 timestamp") from None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def _time(data: Json, key: str) -> datetime | None:
+    try:
+        return parse_time(data.get(key))
+    except BadResponse:
+        raise _bad(f"{key} is not an RFC 3339 timestamp") from None
+
+
+def anonymous_share(data: Json, *, share_id: str) -> AnonymousShare:
+    """`share_link/get_by_anonymous` (§1.7); the answer does not repeat the share id."""
+    return AnonymousShare(
+        share_id=_text(data, "share_id") or share_id,
+        share_name=_text(data, "share_name", required=True),
+        creator_id=_text(data, "creator_id"),
+        creator_name=_text(data, "creator_name"),
+        creator_phone=_text(data, "creator_phone"),
+        avatar=_text(data, "avatar"),
+        expiration=_time(data, "expiration"),
+        updated_at=_time(data, "updated_at"),
+        has_pwd=_flag(data, "has_pwd"),
+        disable_preview=_flag(data, "disable_preview"),
+        disable_save=_flag(data, "disable_save"),
+        disable_download=_flag(data, "disable_download"),
+        enable_upload=_flag(data, "enable_upload", "creatable"),
+        require_login=_flag(data, "require_login"),
+        preview_limit=_count(data, "preview_limit"),
+        save_limit=_count(data, "save_limit"),
+        download_limit=_count(data, "download_limit"),
+        save_download_limit=_count(data, "save_download_limit"),
+        preview_count=_count(data, "preview_count"),
+        save_count=_count(data, "save_count"),
+        download_count=_count(data, "download_count"),
+        access_count=_count(data, "access_count"),
+        file_count=_number(data, "file_count"),
+    )
+
+
+def share_token(data: Json) -> ShareToken:
+    """`share_link/get_share_token` (§1.9). `expires_in` defaults to PDS's default, 7200 s."""
+    expires_in = _number(data, "expires_in")
+    return ShareToken(
+        share_token=_required_id(data, "share_token"),
+        expires_in=7200 if expires_in is None else expires_in,
+        expire_time=_time(data, "expire_time"),
+    )
+
+
+def share_link(data: Json) -> ShareLink:
+    """The ShareLink object (§1.8)."""
+    file_id_list = data.get("file_id_list") or []
+    if not isinstance(file_id_list, list) or not all(isinstance(i, str) for i in file_id_list):
+        raise _bad("file_id_list is not a list of ids")
+    expiration = _time(data, "expiration")
+    expired = data.get("expired")
+    if expired is None:
+        expired = expiration is not None and expiration <= datetime.now(UTC)
+    elif not isinstance(expired, bool):
+        raise _bad("expired is not a boolean")
+    return ShareLink(
+        share_id=_required_id(data, "share_id"),
+        share_name=_text(data, "share_name"),
+        description=_text(data, "description"),
+        share_pwd=_text(data, "share_pwd"),
+        drive_id=_text(data, "drive_id"),
+        file_id_list=list(file_id_list),
+        expiration=expiration,
+        expired=expired,
+        status=_text(data, "status") or "enabled",
+        creator=_text(data, "creator"),
+        created_at=_time(data, "created_at"),
+        updated_at=_time(data, "updated_at"),
+        share_policy=_text(data, "share_policy") or "url",
+        share_msg=_text(data, "share_msg"),
+        share_url=_text(data, "share_url"),
+        disable_preview=_flag(data, "disable_preview"),
+        disable_save=_flag(data, "disable_save"),
+        disable_download=_flag(data, "disable_download"),
+        require_login=_flag(data, "require_login"),
+        enable_upload=_flag(data, "enable_upload", "creatable"),
+        preview_limit=_count(data, "preview_limit"),
+        save_limit=_count(data, "save_limit"),
+        download_limit=_count(data, "download_limit"),
+        save_download_limit=_count(data, "save_download_limit"),
+        preview_count=_count(data, "preview_count"),
+        save_count=_count(data, "save_count"),
+        download_count=_count(data, "download_count"),
+        access_count=_count(data, "access_count"),
+    )
+
+
+def file_item(data: Json) -> FileItem:
+    """One File object (§2.1)."""
+    return FileItem(
+        file_id=_required_id(data, "file_id"),
+        name=_text(data, "name", required=True),
+        type=_text(data, "type", required=True),
+        parent_file_id=_text(data, "parent_file_id"),
+        drive_id=_text(data, "drive_id"),
+        share_id=_text(data, "share_id"),
+        size=_number(data, "size"),
+        content_type=_text(data, "content_type", "mime_type"),
+        file_extension=_text(data, "file_extension"),
+        category=_text(data, "category"),
+        created_at=_time(data, "created_at"),
+        updated_at=_time(data, "updated_at"),
+        thumbnail=_text(data, "thumbnail"),
+        url=_text(data, "url"),
+    )
+
+
+def page[T](data: Json, item: Callable[[Json], T]) -> Page[T]:
+    """`{items, next_marker}` (§0.2); an absent or empty marker means the last page."""
+    items = data.get("items")
+    if not isinstance(items, list):
+        raise _bad("items is not a list")
+    if not all(isinstance(i, dict) for i in items):
+        raise _bad("an item is not an object")
+    return Page(items=[item(i) for i in items], next_marker=_text(data, "next_marker"))
+
+
+def download_url(data: Json) -> DownloadUrl:
+    """`file/get_download_url` (§2.4): the internet URL, or the CDN one when only that is set."""
+    url = _text(data, "url") or _text(data, "cdn_url")
+    if not url:
+        raise _bad("url is missing")
+    return DownloadUrl(url=url, expiration=_time(data, "expiration"), size=_number(data, "size"))
+
+
+def user(data: Json) -> User:
+    """`user/get` (§4.3)."""
+    return User(
+        user_id=_required_id(data, "user_id"),
+        user_name=_text(data, "user_name"),
+        nick_name=_text(data, "nick_name"),
+        avatar=_text(data, "avatar"),
+        email=_text(data, "email"),
+        role=_text(data, "role") or "user",
+        status=_text(data, "status") or "enabled",
+        domain_id=_text(data, "domain_id"),
+        default_drive_id=_text(data, "default_drive_id"),
+    )
+
+
+def default_drive_id(data: Json) -> str:
+    """The user's own drive from `drive/list_my_drives`: the first one a user owns, else the first.
+
+    Team drives are listed too; the owner's personal drive is the one whose `owner_type` is
+    `user`. An answer without any drive yields "".
+    """
+    drives = page(data, lambda d: d).items
+    personal = [d for d in drives if d.get("owner_type", "user") == "user"]
+    for drive in personal or drives:
+        return _required_id(drive, "drive_id")
+    return ""
+
+
+def oauth_tokens(data: Json) -> OAuthTokens:
+    """The token answer of `oauth/token` (§4.1); `expires_in` defaults to the usual 7200 s."""
+    expires_in = _number(data, "expires_in")
+    return OAuthTokens(
+        access_token=_required_id(data, "access_token"),
+        refresh_token=_text(data, "refresh_token"),
+        expires_in=7200 if expires_in is None else expires_in,
+        token_type=_text(data, "token_type") or "Bearer",
+        user_id=_text(data, "user_id"),
+        role=_text(data, "role"),
+        default_drive_id=_text(data, "default_drive_id"),
+        extra={k: v for k, v in data.items() if k not in _OAUTH_SECRET_FIELDS},
+    )
