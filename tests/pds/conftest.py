@@ -1,0 +1,44 @@
+"""Fixtures of the PDS client tests: a stubbed PDS and a client that records its sleeps."""
+
+import pytest
+import responses
+
+from shareportal.pds.client import PdsClient
+
+from .stubs import API, AUTH
+
+
+@pytest.fixture
+def pds():
+    """Stubbed PDS. A call nothing was registered for fails the test.
+
+    The client turns connection errors into `Unavailable`, so `responses`' own refusal of an
+    unknown call could pass unnoticed; the check after the test catches it.
+    """
+    with responses.RequestsMock(assert_all_requests_are_fired=True) as mock:
+        yield mock
+        unmatched = [
+            call.request.url
+            for call in mock.calls
+            if "doesn't match any registered mock" in str(call.response)
+        ]
+        assert not unmatched, f"unregistered PDS calls: {unmatched}"
+
+
+@pytest.fixture
+def sleeps() -> list[float]:
+    """The delays the client asked to sleep, instead of sleeping."""
+    return []
+
+
+@pytest.fixture
+def client(sleeps) -> PdsClient:
+    return PdsClient(
+        API,
+        auth_endpoint=AUTH,
+        connect_timeout=1.5,
+        read_timeout=4.0,
+        sleep=sleeps.append,
+        client_id="portal",
+        client_secret="client-secret-xyz",
+    )
