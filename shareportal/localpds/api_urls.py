@@ -1,3 +1,28 @@
-"""Routes: see urls.py."""
+"""The `/v2/...` operations of the embedded PDS (see `api.py`), one path each, as PDS names them.
 
-urlpatterns: list = []
+The last pattern answers every other `/v2/` path with a PDS-shaped JSON 404.
+"""
+
+from django.urls import path, re_path
+
+from . import api
+
+urlpatterns = [
+    path("share_link/create", api.share_link_create),
+    path("share_link/get", api.share_link_get),
+    path("share_link/update", api.share_link_update),
+    path("share_link/cancel", api.share_link_cancel),
+    path("share_link/list", api.share_link_list),
+    path("share_link/search", api.share_link_search),
+    path("share_link/get_by_anonymous", api.share_link_get_by_anonymous),
+    path("share_link/get_share_token", api.share_link_get_share_token),
+    path("share_link/get_share_id", api.share_link_get_share_id),
+    path("file/list", api.file_list),
+    path("file/get", api.file_get),
+    path("file/get_download_url", api.file_get_download_url),
+    path("file/search", api.file_search),
+    path("user/get", api.user_get),
+    path("drive/list_my_drives", api.drive_list_my_drives),
+    path("drive/get_default_drive", api.drive_get_default_drive),
+    re_path(r"^(?P<path>.*)$", api.unknown_path),
+]

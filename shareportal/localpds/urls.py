@@ -13,3 +13,7 @@ urlpatterns = [
     path("v2/", include("shareportal.localpds.api_urls")),
     path("data/<str:file_id>/<str:kind>", views_data.data, name="localpds-data"),
 ]
+
+# The pds process answers its own 404s and 500s as PDS does: JSON with a request id.
+handler404 = "shareportal.localpds.apierrors.json_not_found"
+handler500 = "shareportal.localpds.apierrors.json_server_error"

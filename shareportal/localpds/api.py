@@ -1,0 +1,543 @@
+"""The embedded PDS's `/v2/...` JSON API (pds-api.md: §1 share links, §2 files, §4 users).
+
+Every operation is a `POST` of a JSON object, wrapped by `pds_operation`, which owns what all of
+them share: the method, the body limit, JSON parsing, authentication, the error envelope and the
+`x-ca-request-id` header. The views below only read fields and call selectors and services.
+"""
+
+import hmac
+import json
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import wraps
+from typing import Any, Literal
+
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
+
+from . import dataurls, selectors, services
+from .apierrors import (
+    REQUEST_ID_HEADER,
+    PdsApiError,
+    error_response,
+    invalid_parameter,
+    new_request_id,
+)
+from .models import File, ShareLink, User
+from .pagination import keyset_page
+from .sharetokens import MAX_EXPIRE_SEC, share_token_issue, share_token_share
+from .tokens import access_token_user
+from .validation import Body, parse_query
+from .wire import (
+    anonymous_share_wire,
+    drive_wire,
+    file_wire,
+    rfc3339,
+    share_wire,
+    user_wire,
+)
+
+logger = logging.getLogger(__name__)
+
+Auth = Literal["owner", "share", "owner_or_share", "anonymous"]
+
+
+@dataclass
+class Call:
+    """One authenticated API call: its body and who makes it (an owner or a share's visitor)."""
+
+    body: Body
+    user: User | None = None
+    share: ShareLink | None = None
+
+
+def bearer_user(request: HttpRequest) -> User | None:
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() != "bearer":
+        return None
+    return access_token_user(token.strip())
+
+
+def _read_body(request: HttpRequest) -> Body:
+    limit = settings.LOCALPDS_MAX_BODY_BYTES
+    too_big = PdsApiError(413, "EntityTooLarge", f"The request body is larger than {limit} bytes.")
+    try:
+        declared = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        declared = 0
+    if declared > limit:
+        raise too_big
+    try:
+        raw = request.body
+    except RequestDataTooBig:
+        raise too_big from None
+    if len(raw) > limit:
+        raise too_big
+    if not raw.strip():
+        return Body({})
+    try:
+        data = json.loads(raw)
+    except (ValueError, UnicodeDecodeError):
+        data = None
+    if not isinstance(data, dict):
+        raise PdsApiError(
+            400, "InvalidRequestJSONFormat", "The request body must be a JSON object."
+        )
+    return Body(data)
+
+
+def _authenticate(request: HttpRequest, body: Body, auth: Auth) -> Call:
+    if auth == "anonymous":
+        return Call(body)
+    # Through a share the body names the share and carries no drive (pds-api.md §0.3).
+    via_share = auth == "share" or (
+        auth == "owner_or_share"
+        and (
+            "x-share-token" in request.headers
+            or (body.has("share_id") and not body.has("drive_id"))
+        )
+    )
+    if via_share:
+        share_id = body.string("share_id", required=True)
+        token = request.headers.get("x-share-token", "")
+        return Call(body, share=share_token_share(token=token, share_id=share_id))
+    user = bearer_user(request)
+    if user is None:
+        raise PdsApiError(401, "AccessTokenInvalid", "AccessToken is invalid. missing or expired")
+    return Call(body, user=user)
+
+
+def pds_operation(
+    *, auth: Auth, status: int = 200, writes: bool = False
+) -> Callable[[Callable[[HttpRequest, Call], dict | None]], Callable[[HttpRequest], HttpResponse]]:
+    """Make `view(request, call) -> payload` a PDS operation answering `status` on success.
+
+    `writes=True` runs the view in one transaction, so a failure leaves nothing half-written.
+    """
+
+    def decorator(view: Callable[[HttpRequest, Call], dict | None]):
+        @csrf_exempt
+        @wraps(view)
+        def operation(request: HttpRequest) -> HttpResponse:
+            request_id = new_request_id()
+            try:
+                response = _run(request, view, auth=auth, status=status, writes=writes)
+            except PdsApiError as error:
+                response = error_response(error, request_id)
+            except Exception:
+                # Only the path and id are logged: bodies and headers may hold tokens.
+                logger.exception("Unexpected error in %s (requestId %s)", request.path, request_id)
+                response = error_response(
+                    PdsApiError(
+                        500,
+                        "InternalError",
+                        "The request has been failed due to some unknown error.",
+                    ),
+                    request_id,
+                )
+            response[REQUEST_ID_HEADER] = request_id
+            return response
+
+        return operation
+
+    return decorator
+
+
+def _run(request: HttpRequest, view, *, auth: Auth, status: int, writes: bool) -> HttpResponse:
+    if request.method != "POST":
+        raise PdsApiError(
+            405,
+            "MethodNotAllowed",
+            f"The method {request.method} is not allowed here; use POST with a JSON body.",
+            headers={"Allow": "POST"},
+        )
+    call = _authenticate(request, _read_body(request), auth)
+    if writes:
+        with transaction.atomic():
+            payload = view(request, call)
+    else:
+        payload = view(request, call)
+    if status == 204:
+        return HttpResponse(status=204)
+    return JsonResponse(payload, status=status)
+
+
+@csrf_exempt
+def unknown_path(request: HttpRequest, path: str = "") -> HttpResponse:
+    """Any `/v2/...` path that is not an operation: a JSON 404, never an HTML page."""
+    error = PdsApiError(404, "InvalidResource.Path", f"The API path {request.path} does not exist.")
+    return error_response(error, new_request_id())
+
+
+# Shared field readers
+
+MAX_INT64 = 2**63 - 1
+SHARE_FLAGS = (
+    "disable_preview",
+    "disable_save",
+    "disable_download",
+    "require_login",
+    "office_editable",
+)
+SHARE_LIMITS = ("preview_limit", "save_limit", "download_limit", "save_download_limit")
+SHARE_COUNTERS = (
+    "access_count",
+    "preview_count",
+    "save_count",
+    "download_count",
+    "report_count",
+    "video_preview_count",
+)
+
+
+def _share_settings(body: Body, *, creating: bool) -> dict[str, Any]:
+    """The share fields given in the body (create §1.1, update §1.6), validated."""
+    given: dict[str, Any] = {}
+    if body.has("share_pwd"):
+        given["share_pwd"] = body.password("share_pwd")
+    if body.has("share_name"):
+        given["share_name"] = body.string("share_name", max_len=128)
+    if body.has("description"):
+        given["description"] = body.string("description", max_len=1024)
+    if body.has("expiration"):
+        given["expiration"] = body.expiration("expiration")
+    for name in SHARE_FLAGS:
+        if body.has(name):
+            given[name] = body.boolean(name)
+    # The SDK says `enable_upload`, OpenAPI says `creatable` (Part A item 1): accept either.
+    for name in ("enable_upload", "creatable"):
+        if body.has(name):
+            given["creatable"] = body.boolean(name)
+    if body.has("creatable_file_id_list"):
+        given["creatable_file_id_list"] = body.string_list("creatable_file_id_list")
+    numbers = SHARE_LIMITS if creating else SHARE_LIMITS + SHARE_COUNTERS
+    for name in numbers:
+        if body.has(name):
+            given[name] = body.integer(name, default=0, minimum=0, maximum=MAX_INT64)
+    if creating:
+        given["share_policy"] = body.choice(
+            "share_policy", tuple(ShareLink.Policy.values), default=ShareLink.Policy.URL
+        )
+    elif body.has("status"):
+        given["status"] = body.choice("status", tuple(ShareLink.Status.values), default="")
+    return given
+
+
+SHARE_ORDERS = {
+    "share_name": str,
+    "description": str,
+    "created_at": datetime,
+    "updated_at": datetime,
+}
+FILE_ORDERS = ("name", "size", "created_at", "updated_at")
+
+
+def _direction(body: Body, *, default: str) -> bool:
+    """Whether the listing runs descending (`order_direction` ASC|DESC)."""
+    direction = body.string("order_direction", default=default).upper()
+    if direction not in ("ASC", "DESC"):
+        raise invalid_parameter("order_direction", "It must be ASC or DESC.")
+    return direction == "DESC"
+
+
+def _share_page(body: Body, shares, *, total: bool = False) -> dict:
+    """A page of shares by `order_by` / `order_direction` / `limit` / `marker` (§1.3, §1.4)."""
+    order_by = body.choice("order_by", tuple(SHARE_ORDERS), default="created_at")
+    # Dates run newest first unless asked otherwise; text runs A to Z (§1.3).
+    default_direction = "DESC" if order_by in ("created_at", "updated_at") else "ASC"
+    descending = _direction(body, default=default_direction)
+    limit = body.integer("limit", default=100, minimum=1, maximum=100)
+    items, next_marker = keyset_page(
+        shares,
+        key=order_by,
+        kind=SHARE_ORDERS[order_by],
+        descending=descending,
+        marker=body.string("marker"),
+        limit=limit,
+    )
+    page = {"items": [share_wire(share) for share in items], "next_marker": next_marker}
+    if total:
+        page["total_count"] = shares.count()
+    return page
+
+
+# Share links: the owner's side (§1.1 to §1.6)
+
+
+@pds_operation(auth="owner", status=201, writes=True)
+def share_link_create(request: HttpRequest, call: Call) -> dict:
+    body = call.body
+    creator = call.user
+    if body.has("user_id"):
+        creator = selectors.user_for_caller(caller=call.user, user_id=body.string("user_id"))
+    drive = selectors.drive_for_caller(
+        caller=creator, drive_id=body.string("drive_id", required=True)
+    )
+    share_all_files = body.boolean("share_all_files")
+    file_ids: list[str] = []
+    default_name = drive.drive_name
+    if not share_all_files:
+        file_ids = body.string_list("file_id_list", min_items=1, max_items=100, required=True)
+        files = {f.file_id: f for f in File.objects.filter(drive=drive, file_id__in=file_ids)}
+        missing = [file_id for file_id in file_ids if file_id not in files]
+        if missing:
+            raise selectors.file_not_found(missing[0])
+        default_name = files[file_ids[0]].name
+    share = services.share_create(
+        creator=creator,
+        drive=drive,
+        file_ids=file_ids,
+        share_all_files=share_all_files,
+        default_name=default_name,
+        settings=_share_settings(body, creating=True),
+    )
+    return share_wire(share)
+
+
+@pds_operation(auth="owner")
+def share_link_get(request: HttpRequest, call: Call) -> dict:
+    share_id = call.body.string("share_id", required=True)
+    return share_wire(selectors.share_for_manager(caller=call.user, share_id=share_id))
+
+
+@pds_operation(auth="owner", writes=True)
+def share_link_update(request: HttpRequest, call: Call) -> dict:
+    share_id = call.body.string("share_id", required=True)
+    share = selectors.share_for_manager(caller=call.user, share_id=share_id)
+    changes = _share_settings(call.body, creating=False)
+    return share_wire(services.share_update(share=share, changes=changes))
+
+
+@pds_operation(auth="owner", status=204, writes=True)
+def share_link_cancel(request: HttpRequest, call: Call) -> None:
+    share_id = call.body.string("share_id", required=True)
+    services.share_cancel(share=selectors.share_for_manager(caller=call.user, share_id=share_id))
+
+
+@pds_operation(auth="owner")
+def share_link_list(request: HttpRequest, call: Call) -> dict:
+    creator = call.body.string("creator")
+    shares = selectors.shares_visible(
+        caller=call.user,
+        creators=[creator] if creator else [],
+        include_cancelled=call.body.boolean("include_cancelled"),
+    )
+    return _share_page(call.body, shares)
+
+
+@pds_operation(auth="owner")
+def share_link_search(request: HttpRequest, call: Call) -> dict:
+    body = call.body
+    shares = selectors.shares_visible(
+        caller=call.user,
+        creators=body.string_list("creators"),
+        include_cancelled=body.boolean("include_cancelled"),
+    )
+    conditions = parse_query(body.string("query", max_len=4096))
+    shares = selectors.shares_matching(shares, conditions)
+    return _share_page(body, shares, total=body.boolean("return_total_count"))
+
+
+# Share links: the visitor's side (§1.7, §1.9, §1.10)
+
+
+@pds_operation(auth="anonymous")
+def share_link_get_by_anonymous(request: HttpRequest, call: Call) -> dict:
+    share = selectors.share_for_visitor(share_id=call.body.string("share_id", required=True))
+    file_count = selectors.share_top_files(share).count()
+    return anonymous_share_wire(share, file_count=file_count)
+
+
+@pds_operation(auth="anonymous")
+def share_link_get_share_token(request: HttpRequest, call: Call) -> dict:
+    body = call.body
+    share = selectors.share_for_visitor(share_id=body.string("share_id", required=True))
+    given_pwd = body.string("share_pwd", max_len=64)
+    # 0 or nothing means the longest life (§1.9).
+    expire_sec = body.integer("expire_sec", default=0, minimum=0, maximum=MAX_EXPIRE_SEC)
+    expire_sec = expire_sec or MAX_EXPIRE_SEC
+    caller = bearer_user(request)
+    if share.require_login and caller is None:
+        raise PdsApiError(401, "AccessTokenInvalid", "AccessToken is invalid. sign-in required")
+    privileged = caller is not None and (caller.is_admin or caller.user_id == share.creator_id)
+    skip_pwd = privileged and not body.boolean("check_share_pwd", default=True)
+    if (
+        share.share_pwd
+        and not skip_pwd
+        and not hmac.compare_digest(given_pwd.encode(), share.share_pwd.encode())
+    ):
+        raise PdsApiError(
+            400, "InvalidResource.SharePwd", "The resource share_pwd is not valid. Please check."
+        )
+    token, expires = share_token_issue(share=share, expire_sec=expire_sec)
+    services.share_count_access(share=share)
+    return {
+        "share_token": token,
+        "expires_in": expire_sec,
+        "expire_time": rfc3339(datetime.fromtimestamp(expires, UTC)),
+    }
+
+
+@pds_operation(auth="anonymous")
+def share_link_get_share_id(request: HttpRequest, call: Call) -> dict:
+    share_msg = call.body.string("share_msg", required=True, max_len=128)
+    share = ShareLink.objects.filter(share_msg=share_msg, share_policy=ShareLink.Policy.MSG).first()
+    if share is None:
+        raise selectors.share_not_found(share_msg)
+    share = selectors.share_for_visitor(share_id=share.share_id)
+    return {"share_id": share.share_id, "share_pwd": share.share_pwd}
+
+
+# Files (§2), by their owner (drive_id) or through a share (share_id + x-share-token)
+
+
+def _url_expire_sec(body: Body) -> int:
+    return body.integer("url_expire_sec", default=900, minimum=10, maximum=14400)
+
+
+@pds_operation(auth="owner_or_share")
+def file_list(request: HttpRequest, call: Call) -> dict:
+    body = call.body
+    parent_file_id = body.string("parent_file_id", required=True)
+    top_ids: frozenset[str] = frozenset()
+    if call.share is not None:
+        files = selectors.share_folder_children(share=call.share, parent_file_id=parent_file_id)
+        top_ids = selectors.share_top_ids(call.share)
+    else:
+        drive = selectors.drive_for_caller(
+            caller=call.user, drive_id=body.string("drive_id", required=True)
+        )
+        files = selectors.folder_children(drive=drive, parent_file_id=parent_file_id)
+    file_type = body.choice("type", ("file", "folder", ""), default="")
+    if file_type:
+        files = files.filter(type=file_type)
+    if body.has("category"):
+        files = files.filter(category=body.string("category"))
+    return _file_page(request, call, files, top_ids=top_ids, default_order="created_at")
+
+
+def _file_page(request: HttpRequest, call: Call, files, *, top_ids, default_order: str) -> dict:
+    body = call.body
+    order_by = body.choice("order_by", FILE_ORDERS, default=default_order)
+    kind = {"name": str, "size": int}.get(order_by, datetime)
+    items, next_marker = keyset_page(
+        files,
+        key=order_by,
+        kind=kind,
+        descending=_direction(body, default="ASC"),
+        marker=body.string("marker"),
+        limit=body.integer("limit", default=50, minimum=1, maximum=100),
+    )
+    expire = _url_expire_sec(body)
+    return {
+        "items": [
+            file_wire(f, request=request, url_expire_sec=expire, share=call.share, top_ids=top_ids)
+            for f in items
+        ],
+        "next_marker": next_marker,
+    }
+
+
+def _file_for_call(call: Call) -> File:
+    file_id = call.body.string("file_id", required=True)
+    if call.share is not None:
+        return selectors.share_file(share=call.share, file_id=file_id)
+    drive = selectors.drive_for_caller(
+        caller=call.user, drive_id=call.body.string("drive_id", required=True)
+    )
+    return selectors.file_in_drive(drive=drive, file_id=file_id)
+
+
+@pds_operation(auth="owner_or_share")
+def file_get(request: HttpRequest, call: Call) -> dict:
+    file = _file_for_call(call)
+    expire = _url_expire_sec(call.body)
+    top_ids: frozenset[str] = frozenset()
+    if call.share is not None:
+        top_ids = selectors.share_top_ids(call.share)
+        # Opening a file through a share is a preview; walking folders is not.
+        if not file.is_folder:
+            services.share_count_preview(share=call.share)
+    return file_wire(
+        file, request=request, url_expire_sec=expire, share=call.share, top_ids=top_ids
+    )
+
+
+@pds_operation(auth="owner_or_share")
+def file_get_download_url(request: HttpRequest, call: Call) -> dict:
+    file = _file_for_call(call)
+    expire_sec = call.body.integer("expire_sec", default=900, minimum=1, maximum=115200)
+    if file.is_folder:
+        raise invalid_parameter("file_id", "It names a folder; only files can be downloaded.")
+    if call.share is not None:
+        services.share_count_download(share=call.share)
+    url, expires = dataurls.data_url(request, file.file_id, "download", expire_sec)
+    return {
+        "url": url,
+        "expiration": rfc3339(datetime.fromtimestamp(expires, UTC)),
+        "method": "GET",
+        "size": file.size,
+        "content_hash": file.content_hash.upper(),
+        "content_hash_name": "sha1",
+    }
+
+
+@pds_operation(auth="owner")
+def file_search(request: HttpRequest, call: Call) -> dict:
+    """`file/search` in one drive (§2.5); `order_by` is "<key> [ASC|DESC]" as PDS spells it."""
+    body = call.body
+    drive = selectors.drive_for_caller(
+        caller=call.user, drive_id=body.string("drive_id", required=True)
+    )
+    conditions = parse_query(body.string("query", required=True, max_len=4096))
+    files = selectors.files_matching(drive=drive, conditions=conditions)
+    # "created_at DESC,name ASC" style: the first key orders; file_id breaks ties.
+    key, _, direction = (
+        body.string("order_by", default="name ASC").split(",")[0].strip().partition(" ")
+    )
+    search_body = Body(
+        {**body.data, "order_by": key, "order_direction": direction.strip() or "ASC"}
+    )
+    page = _file_page(
+        request, Call(search_body, user=call.user), files, top_ids=frozenset(), default_order="name"
+    )
+    if body.boolean("return_total_count"):
+        page["total_count"] = files.count()
+    return page
+
+
+# Users and drives (§4.3)
+
+
+@pds_operation(auth="owner")
+def user_get(request: HttpRequest, call: Call) -> dict:
+    user = selectors.user_for_caller(caller=call.user, user_id=call.body.string("user_id"))
+    drive = selectors.user_default_drive(user)
+    return user_wire(user, default_drive_id=drive.drive_id if drive else "")
+
+
+@pds_operation(auth="owner")
+def drive_list_my_drives(request: HttpRequest, call: Call) -> dict:
+    drives, next_marker = keyset_page(
+        call.user.drives.all(),
+        key="created_at",
+        kind=datetime,
+        descending=False,
+        marker=call.body.string("marker"),
+        limit=call.body.integer("limit", default=100, minimum=1, maximum=100),
+    )
+    return {"items": [drive_wire(drive) for drive in drives], "next_marker": next_marker}
+
+
+@pds_operation(auth="owner")
+def drive_get_default_drive(request: HttpRequest, call: Call) -> dict:
+    user = selectors.user_for_caller(caller=call.user, user_id=call.body.string("user_id"))
+    drive = selectors.user_default_drive(user)
+    if drive is None:
+        raise PdsApiError(404, "NotFound.Drive", f"The user {user.user_id} has no drive.")
+    return drive_wire(drive)

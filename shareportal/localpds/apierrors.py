@@ -1,0 +1,63 @@
+"""Errors of the embedded PDS's API as PDS sends them: `{"code", "message", "requestId"}`.
+
+Every response of the `pds` process carries an `x-ca-request-id` header (pds-api.md §0.4); error
+bodies repeat it as `requestId`. The codes and statuses are those of pds-api.md Part A item 3.
+"""
+
+import logging
+import uuid
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+
+logger = logging.getLogger(__name__)
+
+REQUEST_ID_HEADER = "x-ca-request-id"
+
+
+class PdsApiError(Exception):
+    """A failure the API answers with its own status and code instead of a traceback."""
+
+    def __init__(self, status: int, code: str, message: str, *, headers: dict | None = None):
+        super().__init__(f"{status} {code}: {message}")
+        self.status = status
+        self.code = code
+        self.message = message
+        self.headers = headers or {}
+
+
+def invalid_parameter(name: str, reason: str, *, code: str = "InvalidParameter") -> PdsApiError:
+    """A 400 that names the offending field first, as PDS's own messages do."""
+    return PdsApiError(400, code, f"The input parameter {name} is not valid. {reason}")
+
+
+def missing_parameter(name: str) -> PdsApiError:
+    return PdsApiError(
+        400, "InvalidParameterMissing", f"The input parameter {name} is missing. It is required."
+    )
+
+
+def new_request_id() -> str:
+    return str(uuid.uuid4()).upper()
+
+
+def error_response(error: PdsApiError, request_id: str) -> JsonResponse:
+    payload = {"code": error.code, "message": error.message, "requestId": request_id}
+    response = JsonResponse(payload, status=error.status)
+    for name, value in error.headers.items():
+        response[name] = value
+    response[REQUEST_ID_HEADER] = request_id
+    return response
+
+
+def json_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """The pds process's 404 handler: a PDS-shaped JSON error instead of an HTML page."""
+    error = PdsApiError(404, "NotFound", f"The resource {request.path} cannot be found.")
+    return error_response(error, new_request_id())
+
+
+def json_server_error(request: HttpRequest) -> HttpResponse:
+    """The pds process's 500 handler (Django has already logged the exception)."""
+    error = PdsApiError(
+        500, "InternalError", "The request has been failed due to some unknown error."
+    )
+    return error_response(error, new_request_id())

@@ -1,0 +1,88 @@
+"""Keyset pagination behind `marker` / `next_marker`.
+
+A page is "the next `limit` rows after (sort key, primary key) of the last row served", which the
+indexes in `models.py` answer directly: a late page costs what the first one does (no OFFSET),
+and rows added or removed meanwhile never make a walk skip or repeat the others.
+
+The marker is opaque to clients: URL-safe base64 of a small JSON object naming the order it was
+made for, so a marker from one order cannot silently be used with another.
+"""
+
+import base64
+import binascii
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from .apierrors import invalid_parameter
+
+
+def _encode_value(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).isoformat()
+    return value
+
+
+def _decode_value(raw: Any, kind: type) -> Any:
+    if kind is datetime:
+        value = datetime.fromisoformat(raw) if isinstance(raw, str) else None
+        if value is None or value.tzinfo is None:
+            raise ValueError(raw)
+        return value
+    if kind is int and (isinstance(raw, bool) or not isinstance(raw, int)):
+        raise ValueError(raw)
+    if kind is str and not isinstance(raw, str):
+        raise ValueError(raw)
+    return raw
+
+
+def marker_encode(order: str, after_value: Any, after_pk: str | int) -> str:
+    data = {"o": order, "v": _encode_value(after_value), "k": after_pk}
+    raw = json.dumps(data, separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def marker_decode(marker: str, order: str, kind: type) -> tuple[Any, str | int]:
+    """The (sort value, primary key) a marker continues after; 400 naming `marker` if bad."""
+    try:
+        raw = base64.urlsafe_b64decode(marker + "=" * (-len(marker) % 4))
+        data = json.loads(raw)
+        if not isinstance(data, dict) or data.get("o") != order:
+            raise ValueError(marker)
+        pk = data["k"]
+        if isinstance(pk, bool) or not isinstance(pk, str | int):
+            raise ValueError(marker)
+        return _decode_value(data["v"], kind), pk
+    except (ValueError, KeyError, TypeError, binascii.Error, UnicodeDecodeError):
+        raise invalid_parameter(
+            "marker",
+            "It is not a next_marker this listing gave out (or it was made for another order).",
+        ) from None
+
+
+def keyset_page(
+    queryset: QuerySet,
+    *,
+    key: str,
+    kind: type,
+    descending: bool,
+    marker: str,
+    limit: int,
+) -> tuple[list, str]:
+    """One page of `queryset` ordered by (`key`, pk) and the marker of the next one ("" last)."""
+    pk = queryset.model._meta.pk.name
+    order = f"{key}:{'desc' if descending else 'asc'}"
+    if marker:
+        value, after_pk = marker_decode(marker, order, kind)
+        beyond = "lt" if descending else "gt"
+        queryset = queryset.filter(
+            Q(**{f"{key}__{beyond}": value}) | Q(**{key: value, f"{pk}__{beyond}": after_pk})
+        )
+    sign = "-" if descending else ""
+    rows = list(queryset.order_by(f"{sign}{key}", f"{sign}{pk}")[: limit + 1])
+    if len(rows) <= limit:
+        return rows, ""
+    last = rows[limit - 1]
+    return rows[:limit], marker_encode(order, getattr(last, key), getattr(last, pk))

@@ -1,0 +1,261 @@
+"""Reads of the embedded PDS: who may see which drive, file and share.
+
+Each selector either returns what the caller may see or raises the `PdsApiError` PDS answers
+with (pds-api.md Part A item 3), so views never decide permissions themselves.
+"""
+
+from datetime import UTC, datetime
+
+from django.db.models import Q, QuerySet
+
+from .apierrors import PdsApiError
+from .models import ROOT, Drive, File, ShareLink, User
+from .validation import Condition, parse_rfc3339
+from .wire import share_expired
+
+
+def share_not_found(share_id: str) -> PdsApiError:
+    return PdsApiError(
+        404, "NotFound.ShareLink", f"The resource share_link {share_id} cannot be found."
+    )
+
+
+def file_not_found(file_id: str) -> PdsApiError:
+    return PdsApiError(404, "NotFound.File", f"The resource file {file_id} cannot be found.")
+
+
+def no_permission(resource: str) -> PdsApiError:
+    return PdsApiError(
+        403, "ForbiddenNoPermission", f"No Permission to access resource {resource}."
+    )
+
+
+# Users and drives
+
+
+def user_default_drive(user: User) -> Drive | None:
+    return user.drives.order_by("pk").first()
+
+
+def user_for_caller(*, caller: User, user_id: str) -> User:
+    """`user/get`: the caller, or (for admins) any user of the domain."""
+    if not user_id or user_id == caller.user_id:
+        return caller
+    if not caller.is_admin:
+        raise no_permission(f"user {user_id}")
+    user = User.objects.filter(user_id=user_id).first()
+    if user is None:
+        raise PdsApiError(404, "NotFound.User", f"The resource user {user_id} cannot be found.")
+    return user
+
+
+def drive_for_caller(*, caller: User, drive_id: str) -> Drive:
+    """A drive the caller owns; administrators may read every drive of the domain."""
+    drive = Drive.objects.filter(pk=int(drive_id)).first() if drive_id.isdigit() else None
+    if drive is None:
+        raise PdsApiError(404, "NotFound.Drive", f"The resource drive {drive_id} cannot be found.")
+    if drive.owner_id != caller.user_id and not caller.is_admin:
+        raise no_permission(f"drive {drive_id}")
+    return drive
+
+
+def file_in_drive(*, drive: Drive, file_id: str) -> File:
+    file = File.objects.filter(drive=drive, file_id=file_id).first()
+    if file is None:
+        raise file_not_found(file_id)
+    return file
+
+
+def folder_children(*, drive: Drive, parent_file_id: str) -> QuerySet[File]:
+    """The items directly inside a folder of the drive (`root`: its top level)."""
+    if parent_file_id == ROOT:
+        return File.objects.filter(drive=drive, parent=None)
+    parent = file_in_drive(drive=drive, file_id=parent_file_id)
+    if not parent.is_folder:
+        raise PdsApiError(
+            400,
+            "InvalidParameter",
+            "The input parameter parent_file_id is not valid. It names a file, not a folder.",
+        )
+    return File.objects.filter(drive=drive, parent=parent)
+
+
+# Share links seen by their owner or an administrator
+
+
+def share_for_manager(*, caller: User, share_id: str) -> ShareLink:
+    """A share the caller created, or any share for an administrator."""
+    share = ShareLink.objects.filter(share_id=share_id).first()
+    if share is None:
+        raise share_not_found(share_id)
+    if share.creator_id != caller.user_id and not caller.is_admin:
+        raise no_permission(f"share_link {share_id}")
+    return share
+
+
+def shares_visible(
+    *, caller: User, creators: list[str], include_cancelled: bool
+) -> QuerySet[ShareLink]:
+    """Shares the caller may list: everyone's for admins, only their own for users."""
+    shares = ShareLink.objects.all()
+    if not caller.is_admin:
+        if any(creator != caller.user_id for creator in creators):
+            raise no_permission("share_link of another creator")
+        creators = [caller.user_id]
+    if creators:
+        shares = shares.filter(creator_id__in=creators)
+    if not include_cancelled:
+        shares = shares.filter(cancelled_at=None)
+    return shares
+
+
+# The search query's never-expires marker (§1.4): shares with no expiration compare as this.
+NEVER_EXPIRES = datetime(1970, 1, 1, tzinfo=UTC)
+_LOOKUPS = {"=": "exact", ">": "gt", ">=": "gte", "<": "lt", "<=": "lte"}
+_COMPARE = {
+    "=": lambda a, b: a == b,
+    ">": lambda a, b: a > b,
+    ">=": lambda a, b: a >= b,
+    "<": lambda a, b: a < b,
+    "<=": lambda a, b: a <= b,
+}
+
+
+def _bad_condition(condition: Condition, reason: str) -> PdsApiError:
+    return PdsApiError(
+        400,
+        "InvalidParameter",
+        f"The input parameter query is not valid. {condition.field} {condition.op}: {reason}.",
+    )
+
+
+def _query_date(condition: Condition) -> datetime:
+    value = (
+        parse_rfc3339(condition.value, zone_required=False)
+        if isinstance(condition.value, str)
+        else None
+    )
+    if value is None:
+        raise _bad_condition(condition, "expected a date such as '2022-01-18T02:50:00'")
+    return value
+
+
+def _share_condition(condition: Condition) -> Q:
+    field, op, value = condition.field, condition.op, condition.value
+    if field == "status" and op in ("=", "in"):
+        statuses = value if op == "in" else [value]
+        if not all(s in ShareLink.Status.values for s in statuses):
+            raise _bad_condition(condition, "status is 'enabled' or 'disabled'")
+        return Q(status__in=statuses)
+    if field in ("share_name_for_fuzzy", "share_name") and op == "match":
+        if not isinstance(value, str):
+            raise _bad_condition(condition, "expected a quoted string")
+        return Q(share_name__icontains=value)
+    if field == "share_name" and op == "=":
+        return Q(share_name=str(value))
+    if field in ("created_at", "updated_at") and op in _LOOKUPS:
+        return Q(**{f"{field}__{_LOOKUPS[op]}": _query_date(condition)})
+    if field == "expired_time" and op in _LOOKUPS:
+        when = _query_date(condition)
+        query = Q(**{f"expiration__{_LOOKUPS[op]}": when})
+        if _COMPARE[op](NEVER_EXPIRES, when):
+            query |= Q(expiration=None)
+        return query
+    raise _bad_condition(condition, "this field or operator is not supported")
+
+
+def shares_matching(shares: QuerySet[ShareLink], conditions: list[Condition]) -> QuerySet:
+    for condition in conditions:
+        shares = shares.filter(_share_condition(condition))
+    return shares
+
+
+def _file_condition(condition: Condition) -> Q:
+    field, op, value = condition.field, condition.op, condition.value
+    if not isinstance(value, str) and op != "in":
+        raise _bad_condition(condition, "expected a quoted string")
+    if field == "name" and op == "=":
+        return Q(name=value)
+    if field == "name" and op == "match":
+        return Q(name__icontains=value)
+    if field == "type" and op == "=" and value in File.Type.values:
+        return Q(type=value)
+    if field == "category" and op == "=":
+        return Q(category=value)
+    if field == "file_extension" and op == "=":
+        return Q(file_extension=value)
+    if field == "parent_file_id" and op == "=":
+        return Q(parent=None) if value == ROOT else Q(parent_id=value)
+    if field in ("created_at", "updated_at") and op in _LOOKUPS:
+        return Q(**{f"{field}__{_LOOKUPS[op]}": _query_date(condition)})
+    raise _bad_condition(condition, "this field or operator is not supported")
+
+
+def files_matching(*, drive: Drive, conditions: list[Condition]) -> QuerySet[File]:
+    files = File.objects.filter(drive=drive)
+    for condition in conditions:
+        files = files.filter(_file_condition(condition))
+    return files
+
+
+# Share links seen by visitors
+
+
+def share_state_error(share: ShareLink) -> PdsApiError | None:
+    """Why visitors may not use this share right now, or None if they may."""
+    if share.cancelled_at is not None:
+        return PdsApiError(400, "ShareLink.Cancelled", "share_link is cancelled by the creator")
+    if share.status != ShareLink.Status.ENABLED:
+        return PdsApiError(403, "ShareLink.Forbidden", "share_link is forbidden")
+    if share_expired(share):
+        return PdsApiError(400, "ShareLink.Expired", "share_link is expired")
+    return None
+
+
+def share_for_visitor(*, share_id: str) -> ShareLink:
+    """A share visitors may use now, with its creator loaded; else the error that says why."""
+    share = ShareLink.objects.select_related("creator").filter(share_id=share_id).first()
+    if share is None:
+        raise share_not_found(share_id)
+    error = share_state_error(share)
+    if error is not None:
+        raise error
+    return share
+
+
+def share_top_files(share: ShareLink) -> QuerySet[File]:
+    """The shared top-level items (`parent_file_id: root` through the share)."""
+    if share.share_all_files:
+        return File.objects.filter(drive_id=share.drive_id, parent=None)
+    return File.objects.filter(drive_id=share.drive_id, file_id__in=share.file_id_list)
+
+
+def share_file(*, share: ShareLink, file_id: str) -> File:
+    """A file inside the shared subtrees; anything else is 404 whatever id was guessed."""
+    file = File.objects.filter(drive_id=share.drive_id, file_id=file_id).first()
+    if file is None:
+        raise file_not_found(file_id)
+    if share.share_all_files:
+        return file
+    # id_path lists every ancestor, so "inside a shared item" is a prefix test.
+    top_paths = share_top_files(share).values_list("id_path", flat=True)
+    if not any(file.id_path.startswith(path) for path in top_paths):
+        raise file_not_found(file_id)
+    return file
+
+
+def share_folder_children(*, share: ShareLink, parent_file_id: str) -> QuerySet[File]:
+    if parent_file_id == ROOT:
+        return share_top_files(share)
+    parent = share_file(share=share, file_id=parent_file_id)
+    if not parent.is_folder:
+        raise PdsApiError(
+            400,
+            "InvalidParameter",
+            "The input parameter parent_file_id is not valid. It names a file, not a folder.",
+        )
+    return File.objects.filter(drive_id=share.drive_id, parent=parent)
+
+
+def share_top_ids(share: ShareLink) -> frozenset[str]:
+    return frozenset(share_top_files(share).values_list("file_id", flat=True))

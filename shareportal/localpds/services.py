@@ -1,0 +1,113 @@
+"""Writes of the embedded PDS: creating, changing and cancelling shares, and their counters.
+
+Counters move with single conditional `UPDATE ... SET n = n + 1 WHERE <limit not reached>`
+statements, so concurrent visitors neither lose counts nor squeeze past a limit.
+"""
+
+import secrets
+from typing import Any
+
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from .apierrors import PdsApiError
+from .models import SHARE_ID_ALPHABET, Drive, ShareLink, User
+
+
+def share_msg_new() -> str:
+    """A fresh secret message for `share_policy: msg` shares, unique among live shares."""
+    while True:
+        msg = "".join(secrets.choice(SHARE_ID_ALPHABET) for _ in range(16))
+        if not ShareLink.objects.filter(share_msg=msg).exists():
+            return msg
+
+
+@transaction.atomic
+def share_create(
+    *,
+    creator: User,
+    drive: Drive,
+    file_ids: list[str],
+    share_all_files: bool,
+    default_name: str,
+    settings: dict[str, Any],
+) -> ShareLink:
+    share = ShareLink(
+        creator=creator,
+        drive=drive,
+        file_id_list=[] if share_all_files else file_ids,
+        share_all_files=share_all_files,
+        **settings,
+    )
+    if not share.share_name:
+        share.share_name = default_name[:128]
+    if share.share_policy == ShareLink.Policy.MSG:
+        share.share_msg = share_msg_new()
+    share.save(force_insert=True)
+    return share
+
+
+def share_cancelled_error() -> PdsApiError:
+    return PdsApiError(400, "ShareLink.Cancelled", "share_link is cancelled by the creator")
+
+
+@transaction.atomic
+def share_update(*, share: ShareLink, changes: dict[str, Any]) -> ShareLink:
+    """Apply `changes` (model field values) to a live share; a new password ends old tokens."""
+    share = ShareLink.objects.select_for_update().get(pk=share.pk)
+    if share.cancelled_at is not None:
+        raise share_cancelled_error()
+    fields = [name for name, value in changes.items() if getattr(share, name) != value]
+    for name in fields:
+        setattr(share, name, changes[name])
+    if "share_pwd" in fields:
+        share.pwd_version += 1
+        fields.append("pwd_version")
+    # Only the changed columns are written, so counters moved meanwhile are not overwritten.
+    share.save(update_fields=[*fields, "updated_at"])
+    return share
+
+
+@transaction.atomic
+def share_cancel(*, share: ShareLink) -> None:
+    """Cancelling is final: visitors get ShareLink.Cancelled and every token dies."""
+    now = timezone.now()
+    ShareLink.objects.filter(pk=share.pk, cancelled_at=None).update(
+        cancelled_at=now, status=ShareLink.Status.DISABLED, updated_at=now
+    )
+
+
+def share_count_access(*, share: ShareLink) -> None:
+    ShareLink.objects.filter(pk=share.pk).update(access_count=F("access_count") + 1)
+
+
+def share_count_download(*, share: ShareLink) -> None:
+    """Count one download through the share, or refuse with the reason's own code."""
+    if share.disable_download:
+        raise PdsApiError(
+            403, "ShareLink.DownloadDisabled", "Downloads are disabled for this share."
+        )
+    within_limits = (Q(download_limit=0) | Q(download_count__lt=F("download_limit"))) & (
+        Q(save_download_limit=0) | Q(save_download_limit__gt=F("download_count") + F("save_count"))
+    )
+    counted = ShareLink.objects.filter(within_limits, pk=share.pk).update(
+        download_count=F("download_count") + 1
+    )
+    if not counted:
+        raise PdsApiError(
+            403, "ShareLink.DownloadLimitExceeded", "The share's download limit is reached."
+        )
+
+
+def share_count_preview(*, share: ShareLink) -> None:
+    """Count one preview through the share, or refuse with the reason's own code."""
+    if share.disable_preview:
+        raise PdsApiError(403, "ShareLink.PreviewDisabled", "Previews are disabled for this share.")
+    counted = ShareLink.objects.filter(
+        Q(preview_limit=0) | Q(preview_count__lt=F("preview_limit")), pk=share.pk
+    ).update(preview_count=F("preview_count") + 1)
+    if not counted:
+        raise PdsApiError(
+            403, "ShareLink.PreviewLimitExceeded", "The share's preview limit is reached."
+        )

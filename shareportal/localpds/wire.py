@@ -1,0 +1,226 @@
+"""Model rows as PDS's JSON objects: ShareLink (§1.8), the anonymous share (§1.7), File (§2.1),
+User (§4.3) and Drive.
+
+Field names follow `share-link-sdk.txt` and OpenAPI 2022-03-01; where they differ both spellings
+are sent (pds-api.md Part A item 1: the union), e.g. `creatable` and `enable_upload`.
+"""
+
+from datetime import UTC, datetime
+
+from django.conf import settings
+from django.http import HttpRequest
+from django.utils import timezone
+
+from . import dataurls
+from .models import Drive, File, ShareLink, User
+
+# Categories that get a `thumbnail` (Pillow renders images); every file gets a preview `url`.
+THUMBNAIL_CATEGORIES = ("image",)
+
+
+def rfc3339(value: datetime | None) -> str:
+    """`2019-08-20T06:51:27.292Z`: UTC with milliseconds, as PDS writes its timestamps."""
+    if value is None:
+        return ""
+    value = value.astimezone(UTC)
+    return value.strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond // 1000:03d}Z"
+
+
+def epoch_ms(value: datetime | None) -> int:
+    return 0 if value is None else int(value.timestamp() * 1000)
+
+
+def share_expired(share: ShareLink) -> bool:
+    return share.expiration is not None and share.expiration <= timezone.now()
+
+
+def share_url(share: ShareLink) -> str:
+    return f"{settings.PUBLIC_BASE_URL}/s/{share.share_id}/"
+
+
+def share_wire(share: ShareLink) -> dict:
+    """The owner's ShareLink object: the union of the SDK's IShareLinkItem and OpenAPI §1.8."""
+    return {
+        "share_id": share.share_id,
+        "share_pwd": share.share_pwd,
+        "has_pwd": bool(share.share_pwd),
+        "share_name": share.share_name,
+        "description": share.description,
+        "domain_id": settings.LOCALPDS_DOMAIN_ID,
+        "drive_id": str(share.drive_id),
+        "file_id_list": list(share.file_id_list),
+        "file_id": share.file_id_list[0] if share.file_id_list else "",
+        "share_all_files": share.share_all_files,
+        "expiration": rfc3339(share.expiration),
+        "expired": share_expired(share),
+        "status": share.status,
+        "creator": share.creator_id,
+        "created_at": rfc3339(share.created_at),
+        "updated_at": rfc3339(share.updated_at),
+        "share_url": share_url(share),
+        "share_policy": share.share_policy,
+        "share_msg": share.share_msg,
+        "creatable": share.creatable,
+        "enable_upload": share.creatable,
+        "creatable_file_id_list": list(share.creatable_file_id_list),
+        "require_login": share.require_login,
+        "office_editable": share.office_editable,
+        "disable_preview": share.disable_preview,
+        "disable_save": share.disable_save,
+        "disable_download": share.disable_download,
+        "preview_limit": share.preview_limit,
+        "save_limit": share.save_limit,
+        "download_limit": share.download_limit,
+        "save_download_limit": share.save_download_limit,
+        "access_count": share.access_count,
+        "preview_count": share.preview_count,
+        "save_count": share.save_count,
+        "download_count": share.download_count,
+        "report_count": share.report_count,
+        "video_preview_count": share.video_preview_count,
+    }
+
+
+def mask(text: str, *, keep: int) -> str:
+    """`alice` -> `al***ce`: enough for the owner's friends to recognise, not to identify."""
+    if not text:
+        return ""
+    if len(text) <= 2 * keep:
+        return text[0] + "***"
+    return f"{text[:keep]}***{text[-keep:]}"
+
+
+def mask_phone(phone: str) -> str:
+    """`13612345600` -> `136****00`, the shape PDS documents."""
+    if len(phone) < 6:
+        return "***" if phone else ""
+    return f"{phone[:3]}****{phone[-2:]}"
+
+
+def anonymous_share_wire(share: ShareLink, *, file_count: int) -> dict:
+    """What anyone holding the share id may know (§1.7): never the password itself."""
+    creator = share.creator
+    return {
+        "share_id": share.share_id,
+        "share_name": share.share_name,
+        "description": share.description,
+        "creator_id": creator.user_id,
+        "creator_name": mask(creator.nick_name or creator.user_name, keep=2),
+        "creator_phone": mask_phone(creator.phone),
+        "avatar": creator.avatar,
+        "expiration": rfc3339(share.expiration),
+        "updated_at": rfc3339(share.updated_at),
+        "has_pwd": bool(share.share_pwd),
+        "need_check_pwd": bool(share.share_pwd),
+        "file_count": file_count,
+        "share_policy": share.share_policy,
+        "disable_preview": share.disable_preview,
+        "disable_save": share.disable_save,
+        "disable_download": share.disable_download,
+        "require_login": share.require_login,
+        "creatable": share.creatable,
+        "enable_upload": share.creatable,
+        "office_editable": share.office_editable,
+        "preview_limit": share.preview_limit,
+        "save_limit": share.save_limit,
+        "download_limit": share.download_limit,
+        "save_download_limit": share.save_download_limit,
+        "preview_count": share.preview_count,
+        "save_count": share.save_count,
+        "download_count": share.download_count,
+        "report_count": share.report_count,
+        "video_preview_count": share.video_preview_count,
+        "access_count": share.access_count,
+    }
+
+
+def file_wire(
+    file: File,
+    *,
+    request: HttpRequest,
+    url_expire_sec: int,
+    share: ShareLink | None = None,
+    top_ids: frozenset[str] = frozenset(),
+) -> dict:
+    """One File (§2.1). Through a share: `share_id` set, no `download_url`, and the shared
+    top-level items report `parent_file_id: "root"` so their real parent stays private."""
+    data = {
+        "file_id": file.file_id,
+        "name": file.name,
+        "type": file.type,
+        "parent_file_id": file.parent_file_id,
+        "drive_id": str(file.drive_id),
+        "domain_id": settings.LOCALPDS_DOMAIN_ID,
+        "status": "available",
+        "created_at": rfc3339(file.created_at),
+        "updated_at": rfc3339(file.updated_at),
+        "description": file.description,
+    }
+    if share is not None:
+        data["share_id"] = share.share_id
+        if file.file_id in top_ids:
+            data["parent_file_id"] = "root"
+    if file.is_folder:
+        return data
+    data.update(
+        {
+            "size": file.size,
+            "content_type": file.content_type,
+            "mime_type": file.content_type,
+            "file_extension": file.file_extension,
+            "category": file.category,
+            "content_hash": file.content_hash.upper(),
+            "content_hash_name": "sha1",
+            "thumbnail": "",
+            "url": "",
+        }
+    )
+    if share is None or not share.disable_preview:
+        data["url"], _ = dataurls.data_url(request, file.file_id, "preview", url_expire_sec)
+        if file.category in THUMBNAIL_CATEGORIES:
+            data["thumbnail"], _ = dataurls.data_url(
+                request, file.file_id, "thumbnail", url_expire_sec
+            )
+    if share is None:
+        data["download_url"], _ = dataurls.data_url(
+            request, file.file_id, "download", url_expire_sec
+        )
+    return data
+
+
+def user_wire(user: User, *, default_drive_id: str) -> dict:
+    """A User (§4.3); its timestamps are epoch milliseconds, unlike files and shares."""
+    return {
+        "user_id": user.user_id,
+        "user_name": user.user_name,
+        "nick_name": user.nick_name,
+        "avatar": user.avatar,
+        "email": user.email,
+        "phone": user.phone,
+        "role": user.role,
+        "status": user.status,
+        "description": user.description,
+        "domain_id": settings.LOCALPDS_DOMAIN_ID,
+        "default_drive_id": default_drive_id,
+        "creator": "",
+        "created_at": epoch_ms(user.created_at),
+        "updated_at": epoch_ms(user.updated_at),
+        "last_login_time": epoch_ms(user.last_login_time),
+        "user_data": {},
+    }
+
+
+def drive_wire(drive: Drive) -> dict:
+    return {
+        "drive_id": drive.drive_id,
+        "drive_name": drive.drive_name,
+        "drive_type": "normal",
+        "description": drive.description,
+        "domain_id": settings.LOCALPDS_DOMAIN_ID,
+        "owner": drive.owner_id,
+        "owner_type": "user",
+        "status": "enabled",
+        "total_size": drive.total_size,
+        "created_at": rfc3339(drive.created_at),
+        "updated_at": rfc3339(drive.updated_at),
+    }
