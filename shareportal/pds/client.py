@@ -117,14 +117,14 @@ class PdsClient:
     # Visitors: a share and the files inside it.
 
     def get_share_link_by_anonymous(self, share_id: str) -> AnonymousShare:
-        """What anyone may know about a share before unlocking it (§1.7)."""
+        """What anyone may know about a share before unlocking it (pds-api.md §1.7)."""
         data = self._call("share_link/get_by_anonymous", {"share_id": share_id})
         return parse.anonymous_share(data, share_id=share_id)
 
     def get_share_token(
         self, share_id: str, share_pwd: str = "", *, expire_sec: int | None = None
     ) -> ShareToken:
-        """A share token for reading a share, needed even without a password (§1.9).
+        """A share token for reading a share, needed even without a password (pds-api.md §1.9).
 
         Raises SharePasswordRequired when no password was given and one is needed, and
         SharePasswordWrong when the one given is not right.
@@ -148,7 +148,7 @@ class PdsClient:
         order_by: str = "name",
         order_direction: str = "ASC",
     ) -> Page[FileItem]:
-        """One page of a folder, of a share (share id + token) or of a drive (§2.1)."""
+        """One page of a folder, of a share (share id + token) or of a drive (pds-api.md §2.1)."""
         body: dict[str, Any] = {
             "parent_file_id": parent_file_id,
             "limit": limit,
@@ -170,7 +170,7 @@ class PdsClient:
         drive_id: str = "",
         access_token: str = "",
     ) -> FileItem:
-        """One file or folder, of a share or of a drive (§2.2)."""
+        """One file or folder, of a share or of a drive (pds-api.md §2.2)."""
         scope, auth = _scope(share_id, share_token, drive_id, access_token)
         data = self._call("file/get", {"file_id": file_id} | scope, **auth)
         return parse.file_item(data)
@@ -185,7 +185,7 @@ class PdsClient:
         access_token: str = "",
         file_name: str = "",
     ) -> DownloadUrl:
-        """A signed, short-lived URL to a file's bytes (§2.4)."""
+        """A signed, short-lived URL to a file's bytes (pds-api.md §2.4)."""
         body: dict[str, Any] = {"file_id": file_id}
         if file_name:
             body["file_name"] = file_name
@@ -196,11 +196,11 @@ class PdsClient:
     # Owners: who they are and their shares.
 
     def get_user(self, access_token: str) -> User:
-        """The signed-in user, found from the access token by an empty `user/get` (§4.3)."""
+        """The signed-in user, found from the access token by `user/get {}` (pds-api.md §4.3)."""
         return parse.user(self._call("user/get", {}, access_token=access_token))
 
     def get_default_drive_id(self, access_token: str) -> str:
-        """The id of the signed-in user's own drive, from `drive/list_my_drives` (§4.3)."""
+        """The signed-in user's own drive id, from `drive/list_my_drives` (pds-api.md §4.3)."""
         data = self._call("drive/list_my_drives", {"limit": 100}, access_token=access_token)
         drive_id = parse.default_drive_id(data)
         if not drive_id:
@@ -216,7 +216,7 @@ class PdsClient:
         limit: int = 50,
         include_cancelled: bool = False,
     ) -> Page[ShareLink]:
-        """One page of share links, the caller's own unless an admin names a creator (§1.3)."""
+        """One page of share links, the caller's or a named creator's (pds-api.md §1.3)."""
         body: dict[str, Any] = {"limit": limit, "include_cancelled": include_cancelled}
         if creator:
             body["creator"] = creator
@@ -236,7 +236,7 @@ class PdsClient:
         order_by: str = "created_at",
         order_direction: str = "DESC",
     ) -> Page[ShareLink]:
-        """One page of share links matching a query in PDS's search syntax (§1.4)."""
+        """One page of share links matching a query in PDS's search syntax (pds-api.md §1.4)."""
         body: dict[str, Any] = {
             "limit": limit,
             "order_by": order_by,
@@ -252,33 +252,33 @@ class PdsClient:
         return parse.page(data, parse.share_link)
 
     def get_share_link(self, access_token: str, share_id: str) -> ShareLink:
-        """One share link as its owner sees it, password included (§1.5)."""
+        """One share link as its owner sees it, password included (pds-api.md §1.5)."""
         data = self._call("share_link/get", {"share_id": share_id}, access_token=access_token)
         return parse.share_link(data)
 
     def create_share_link(self, access_token: str, **fields: Any) -> ShareLink:
-        """A new share link (§1.1). `expiration` is a datetime or None (never expires)."""
+        """A new share link (pds-api.md §1.1); `expiration` is a datetime or None (never)."""
         data = self._call("share_link/create", _share_fields(fields), access_token=access_token)
         return parse.share_link(data)
 
     def update_share_link(self, access_token: str, share_id: str, **fields: Any) -> ShareLink:
-        """Change the fields given of a share link, `status` included (§1.6)."""
+        """Change the fields given of a share link, `status` included (pds-api.md §1.6)."""
         body = {"share_id": share_id} | _share_fields(fields)
         data = self._call("share_link/update", body, access_token=access_token)
         return parse.share_link(data)
 
     def cancel_share_link(self, access_token: str, share_id: str) -> None:
-        """End a share link for good (§1.2); PDS answers 204 or `{}`."""
+        """End a share link for good (pds-api.md §1.2); PDS answers 204 or `{}`."""
         self._call(
             "share_link/cancel", {"share_id": share_id}, access_token=access_token, empty_ok=True
         )
 
-    # OAuth 2.0 (§4.1): form-encoded, to the auth endpoint, never retried.
+    # OAuth 2.0 (pds-api.md §4.1): form-encoded, to the auth endpoint, never retried.
 
     def oauth_token_by_code(
         self, *, code: str, redirect_uri: str, code_verifier: str
     ) -> OAuthTokens:
-        """Exchange an authorization code (with its PKCE verifier) for tokens (§4.1)."""
+        """Exchange an authorization code (with its PKCE verifier) for tokens (pds-api.md §4.1)."""
         form = {
             "grant_type": "authorization_code",
             "code": code,
@@ -288,7 +288,7 @@ class PdsClient:
         return parse.oauth_tokens(self._call("oauth/token", form=form | self._client_auth()))
 
     def oauth_refresh(self, *, refresh_token: str) -> OAuthTokens:
-        """New tokens from a refresh token; PDS rotates the refresh token too (§4.1)."""
+        """New tokens from a refresh token; PDS rotates the refresh token too (pds-api.md §4.1)."""
         form = {"grant_type": "refresh_token", "refresh_token": refresh_token}
         return parse.oauth_tokens(self._call("oauth/token", form=form | self._client_auth()))
 
@@ -374,8 +374,8 @@ def _scope(
 ) -> tuple[dict[str, str], dict[str, str]]:
     """The body field and credentials of a file call: a share (with its token) or a drive.
 
-    Through a share PDS wants `share_id` and `x-share-token` and ignores `drive_id` (§2); an
-    access token may ride along for shares that require sign-in.
+    Through a share PDS wants `share_id` and `x-share-token` and ignores `drive_id`
+    (pds-api.md §2); an access token may ride along for shares that require sign-in.
     """
     if share_id:
         if drive_id:
