@@ -1,3 +1,14 @@
-"""Routes: see urls.py."""
+"""Routes of the drive's OAuth 2.0 endpoints (pds-api.md §4.1) and its sign-out page.
 
-urlpatterns: list = []
+Included before the `/v2/` API, whose catch-all would otherwise answer these paths.
+"""
+
+from django.urls import path
+
+from . import oauth
+
+urlpatterns = [
+    path("v2/oauth/authorize", oauth.authorize, name="localpds-oauth-authorize"),
+    path("v2/oauth/token", oauth.token, name="localpds-oauth-token"),
+    path("v2/oauth/signout", oauth.sign_out, name="localpds-oauth-signout"),
+]
