@@ -82,14 +82,16 @@ def obtain_code(browser: Client, **overrides) -> tuple[str, str]:
     """Run authorize, sign-in and consent as a browser would; return (code, verifier)."""
     verifier, challenge = pkce_pair()
     url = authorize_url(challenge, **overrides)
-    assert browser.get(url).status_code == 200
-    assert sign_in(browser, url).status_code == 303
+    page = browser.get(url)
+    assert page.status_code == 200
+    if 'name="password"' in page.content.decode():
+        assert sign_in(browser, url).status_code == 303
     response = browser.post(url, {"decision": "allow"})
     assert response.status_code == 302
     return redirect_params(response)["code"][0], verifier
 
 
-def exchange(browser: Client, code: str, verifier: str, **overrides):
+def exchange(browser: Client, code: str, verifier: str, headers=None, **overrides):
     data = {
         "grant_type": "authorization_code",
         "code": code,
@@ -100,7 +102,9 @@ def exchange(browser: Client, code: str, verifier: str, **overrides):
     }
     data.update(overrides)
     data = {k: v for k, v in data.items() if v is not None}
-    return browser.post(TOKEN, urlencode(data), content_type="application/x-www-form-urlencoded")
+    return browser.post(
+        TOKEN, urlencode(data), content_type="application/x-www-form-urlencoded", headers=headers
+    )
 
 
 def refresh(browser: Client, refresh_token: str, **overrides):
