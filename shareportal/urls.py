@@ -4,4 +4,8 @@ from django.urls import include, path
 
 urlpatterns = [
     path("", include("shareportal.shares.urls")),
+    path("dashboard/", include("shareportal.dashboard.urls")),
 ]
+
+handler404 = "shareportal.shares.views.page_not_found"
+handler500 = "shareportal.shares.views.server_error"

@@ -1,0 +1,124 @@
+"""The pages that explain why a share cannot be shown, one per situation, with its status."""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+
+@dataclass(frozen=True)
+class Problem:
+    title: str | Promise
+    explanation: str | Promise
+
+
+PROBLEMS = {
+    "share_not_found": Problem(
+        _("This share does not exist"),
+        _("Check the link you were given: it may be mistyped or incomplete."),
+    ),
+    "share_expired": Problem(
+        _("This share has expired"),
+        _("The person who shared it set an end date, and it has passed. Ask them for a new link."),
+    ),
+    "share_cancelled": Problem(
+        _("This share was cancelled"),
+        _("The person who shared it has stopped sharing. Ask them for a new link."),
+    ),
+    "share_forbidden": Problem(
+        _("This share is not available"),
+        _("An administrator of the drive has disabled it."),
+    ),
+    "file_not_found": Problem(
+        _("This file or folder is not in the share"),
+        _("It may have been moved or deleted, or the link is incomplete."),
+    ),
+    "no_permission": Problem(
+        _("You may not open this"),
+        _("The drive refused access to this item."),
+    ),
+    "disabled_download": Problem(
+        _("Downloads are disabled"),
+        _("The person who shared these files allows viewing them here, but not downloading."),
+    ),
+    "disabled_preview": Problem(
+        _("Previews are disabled"),
+        _("The person who shared these files turned previews off."),
+    ),
+    "disabled_save": Problem(
+        _("Saving is disabled"),
+        _("The person who shared these files turned saving off."),
+    ),
+    "limit_download": Problem(
+        _("The download limit of this share is reached"),
+        _("The person who shared it allowed a set number of downloads, and all have been used."),
+    ),
+    "limit_save_download": Problem(
+        _("The download limit of this share is reached"),
+        _("The person who shared it allowed a set number of downloads, and all have been used."),
+    ),
+    "limit_preview": Problem(
+        _("The preview limit of this share is reached"),
+        _("The person who shared it allowed a set number of previews, and all have been used."),
+    ),
+    "limit_save": Problem(
+        _("The save limit of this share is reached"),
+        _("The person who shared it allowed a set number of saves, and all have been used."),
+    ),
+    "pds_busy": Problem(
+        _("The drive is busy"),
+        _("Too many people are opening shares right now. Please try again shortly."),
+    ),
+    "pds_timeout": Problem(
+        _("The drive took too long to answer"),
+        _("This is usually brief. Please try again in a moment."),
+    ),
+    "pds_unavailable": Problem(
+        _("The drive cannot be reached"),
+        _("We could not get an answer we understand from the drive. Please try again later."),
+    ),
+    "untrusted_host": Problem(
+        _("This download cannot be offered"),
+        _("The drive sent the download to a place this site does not trust."),
+    ),
+    "bad_request": Problem(
+        _("This address is not valid"),
+        _("Part of the address was changed or cut off. Go back to the share and try again."),
+    ),
+    "too_many_attempts": Problem(
+        _("Too many wrong passwords"),
+        _("To protect this share, password attempts from your connection are paused."),
+    ),
+    "page_not_found": Problem(
+        _("Page not found"),
+        _("There is nothing at this address. Check the link you were given."),
+    ),
+}
+
+
+def problem_response(
+    request: HttpRequest,
+    kind: str,
+    *,
+    status: int,
+    share_id: str = "",
+    retry_after: int | None = None,
+) -> HttpResponse:
+    """Render the page for problem `kind` with `status` (and `Retry-After` when given)."""
+    problem = PROBLEMS.get(kind) or PROBLEMS["pds_unavailable"]
+    ctx = {
+        "problem": problem,
+        "kind": kind,
+        "status": status,
+        "share_id": share_id,
+        "retry_after": retry_after,
+        "retry_at": timezone.now() + timedelta(seconds=retry_after) if retry_after else None,
+    }
+    response = render(request, "shares/problem.html", ctx, status=status)
+    if retry_after is not None:
+        response["Retry-After"] = str(retry_after)
+    return response

@@ -1,0 +1,106 @@
+"""Reads of a share's contents through PDS, with the share token of the visitor's session."""
+
+from dataclasses import dataclass
+
+from django.http import HttpRequest
+
+from shareportal.pds import errors
+from shareportal.pds.client import get_client
+from shareportal.pds.types import FileItem, Page
+
+from .services import (
+    ShareFacts,
+    folders_known,
+    folders_remember,
+    folders_remember_listed,
+    share_call,
+)
+
+PAGE_SIZE = 50
+# Our names for the sort orders (kept in the URL) and the PDS `order_by` each stands for.
+ORDER_BY = {"name": "name", "size": "size", "modified": "updated_at"}
+# Deeper than any real tree; it only stops a walk that PDS would send round in circles.
+MAX_DEPTH = 64
+
+
+@dataclass(frozen=True)
+class Crumb:
+    file_id: str
+    name: str
+
+
+def folder_page(
+    *,
+    request: HttpRequest,
+    facts: ShareFacts,
+    folder_id: str | None,
+    sort: str,
+    direction: str,
+    marker: str,
+) -> Page[FileItem]:
+    """One page of a folder of the share (`folder_id` None: the share's top items).
+
+    The folders on the page are remembered in the session, so that opening one of them later
+    needs no extra call for its breadcrumbs.
+    """
+    page = share_call(
+        request=request,
+        facts=facts,
+        call=lambda token: get_client().list_files(
+            parent_file_id=folder_id or "root",
+            share_id=facts.share_id,
+            share_token=token,
+            marker=marker,
+            limit=PAGE_SIZE,
+            order_by=ORDER_BY[sort],
+            order_direction=direction.upper(),
+        ),
+    )
+    folders_remember_listed(
+        request=request, share_id=facts.share_id, items=page.items, parent_id=folder_id
+    )
+    return page
+
+
+def breadcrumbs(*, request: HttpRequest, facts: ShareFacts, folder_id: str) -> list[Crumb]:
+    """The folders from the share's top down to `folder_id`.
+
+    PDS has no "path" operation, so the trail is walked upwards with `file/get`, as the official
+    SDK does, but only for folders this session has not seen listed. The walk stops at a folder
+    whose parent is "root" or outside the share (PDS answers that parent with NotFound).
+    """
+    known = folders_known(request=request, share_id=facts.share_id)
+    learned: dict[str, tuple[str, str | None]] = {}
+
+    def node(file_id: str) -> tuple[str, str | None]:
+        if file_id in known:
+            name, parent = known[file_id]
+            return name, parent
+        item = share_call(
+            request=request,
+            facts=facts,
+            call=lambda token: get_client().get_file(
+                file_id=file_id, share_id=facts.share_id, share_token=token
+            ),
+        )
+        parent = item.parent_file_id if item.parent_file_id not in ("", "root") else None
+        learned[file_id] = (item.name, parent)
+        return item.name, parent
+
+    trail: list[Crumb] = []
+    current = folder_id
+    name, parent = node(current)
+    while True:
+        trail.append(Crumb(file_id=current, name=name))
+        if parent is None or len(trail) >= MAX_DEPTH or parent in {c.file_id for c in trail}:
+            break
+        try:
+            parent_name, grandparent = node(parent)
+        except (errors.FileNotFound, errors.NoPermission):
+            # The parent is outside the share: `current` is one of its top items.
+            learned[current] = (name, None)
+            break
+        current, name, parent = parent, parent_name, grandparent
+    if learned:
+        folders_remember(request=request, share_id=facts.share_id, folders=learned)
+    return trail[::-1]

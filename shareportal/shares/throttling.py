@@ -1,0 +1,115 @@
+"""Throttling of share password attempts, by client address, in the shared cache.
+
+Two fixed windows bound guessing: 10 failures per address per share in 15 minutes, and 50 per
+address across all shares in an hour. The counters live in Django's default cache, which the
+settings make shared by every process of a deployment (files on one machine, or Redis), so a
+visitor cannot escape the limit by landing on another worker.
+"""
+
+import ipaddress
+import time
+from dataclasses import dataclass
+from functools import cache as memoize
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest
+
+type Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+@dataclass(frozen=True)
+class Rule:
+    """At most `limit` failures per `window` seconds, counted per `scope`."""
+
+    scope: str  # "share": per address and share; "address": per address
+    limit: int
+    window: int
+
+
+RULES = (
+    Rule(scope="share", limit=10, window=15 * 60),
+    Rule(scope="address", limit=50, window=60 * 60),
+)
+
+
+@memoize
+def _trusted_networks(proxies: tuple[str, ...]) -> tuple[Network, ...]:
+    """TRUSTED_PROXIES as networks: plain addresses and CIDR blocks both work."""
+    return tuple(ipaddress.ip_network(p, strict=False) for p in proxies)
+
+
+def _ip(value: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    try:
+        return ipaddress.ip_address(value.strip())
+    except ValueError:
+        return None
+
+
+def _is_trusted(address: str) -> bool:
+    ip = _ip(address)
+    if ip is None:
+        return False
+    networks = _trusted_networks(tuple(settings.TRUSTED_PROXIES))
+    return any(ip in network for network in networks)
+
+
+def client_address(request: HttpRequest) -> str:
+    """The visitor's address: the peer, or what trusted proxies say in X-Forwarded-For.
+
+    The header is walked from the right because each proxy appends the address it saw; the
+    first entry not a trusted proxy is the client. Anything left of it is the client's own
+    claim and is ignored. An entry that is not an address means a proxy we trust is
+    misconfigured, so the last address we could believe is used instead.
+    """
+    address = request.META.get("REMOTE_ADDR", "")
+    if not _is_trusted(address):
+        return address
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    for hop in reversed([h.strip() for h in forwarded.split(",") if h.strip()]):
+        if _ip(hop) is None:
+            break
+        address = hop
+        if not _is_trusted(hop):
+            break
+    return address
+
+
+def _key(rule: Rule, *, address: str, share_id: str, window_index: int) -> str:
+    if rule.scope == "share":
+        return f"shares:pwd-fail:{rule.window}:{window_index}:{address}:{share_id}"
+    return f"shares:pwd-fail:{rule.window}:{window_index}:{address}"
+
+
+def _window(rule: Rule, now: float) -> tuple[int, int]:
+    """The index of the current window and the seconds left in it (at least 1)."""
+    index = int(now // rule.window)
+    return index, max(1, int((index + 1) * rule.window - now))
+
+
+def password_attempt_retry_after(*, address: str, share_id: str) -> int:
+    """Seconds until this address may try a password again on this share; 0 when it may now."""
+    now = time.time()
+    wait = 0
+    for rule in RULES:
+        index, left = _window(rule, now)
+        key = _key(rule, address=address, share_id=share_id, window_index=index)
+        if (cache.get(key) or 0) >= rule.limit:
+            wait = max(wait, left)
+    return wait
+
+
+def password_failure_record(*, address: str, share_id: str) -> None:
+    """Count one wrong password from this address on this share in every window."""
+    now = time.time()
+    for rule in RULES:
+        index, left = _window(rule, now)
+        key = _key(rule, address=address, share_id=share_id, window_index=index)
+        # add() creates the counter only if absent, so concurrent workers never reset each
+        # other's counts; incr() is atomic in Redis and good enough in the file cache.
+        cache.add(key, 0, timeout=left + 5)
+        try:
+            cache.incr(key)
+        except ValueError:
+            # The counter expired between add() and incr(): start the new window at one.
+            cache.add(key, 1, timeout=left + 5)

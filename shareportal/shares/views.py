@@ -1,0 +1,217 @@
+"""The public share pages: landing and password, folders, downloads, and the site's home."""
+
+import logging
+from urllib.parse import urlencode
+
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.template import loader
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from django.views.decorators.http import require_http_methods, require_safe
+from django.views.decorators.vary import vary_on_headers
+
+from shareportal.pds import errors
+from shareportal.pds.client import get_client
+from shareportal.pds.types import AnonymousShare, FileItem, Page
+
+from .datahosts import data_url_trusted
+from .decorators import pds_problems, private_page
+from .forms import ListingForm, PasswordForm
+from .problems import problem_response
+from .selectors import breadcrumbs, folder_page
+from .services import (
+    ShareFacts,
+    share_call,
+    share_facts_get,
+    share_facts_remember,
+    share_token_held,
+    share_unlock,
+)
+from .throttling import client_address, password_attempt_retry_after, password_failure_record
+
+logger = logging.getLogger(__name__)
+
+
+@private_page
+@require_safe
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "shares/home.html", {})
+
+
+@private_page
+@vary_on_headers("HX-Request")
+@require_http_methods(["GET", "HEAD", "POST"])
+@pds_problems
+def share(request: HttpRequest, *, share_id: str) -> HttpResponse:
+    """The landing page of a share: who shared what until when, then its password or its files."""
+    if request.method == "POST":
+        return _unlock(request, share_id)
+    listing = ListingForm(request.GET)
+    if not listing.is_valid():
+        return problem_response(request, "bad_request", status=400, share_id=share_id)
+    if request.htmx:
+        return _rows(request, share_id=share_id, folder_id=None, listing=listing)
+    shared = get_client().get_share_link_by_anonymous(share_id)
+    facts = share_facts_remember(request=request, share=shared)
+    if facts.has_pwd and not share_token_held(request=request, share_id=share_id):
+        return _landing(request, shared, form=PasswordForm(), status=200)
+    page = folder_page(request=request, facts=facts, folder_id=None, **_order(listing))
+    ctx = {
+        "share": shared,
+        "facts": facts,
+        "listing": _listing_ctx(facts=facts, folder_id=None, page=page, listing=listing),
+    }
+    return render(request, "shares/share.html", ctx)
+
+
+@private_page
+@vary_on_headers("HX-Request")
+@require_safe
+@pds_problems
+def folder(request: HttpRequest, *, share_id: str, file_id: str) -> HttpResponse:
+    """A folder inside a share, one page of it; htmx asks for just the next rows."""
+    listing = ListingForm(request.GET)
+    if not listing.is_valid():
+        return problem_response(request, "bad_request", status=400, share_id=share_id)
+    if request.htmx:
+        return _rows(request, share_id=share_id, folder_id=file_id, listing=listing)
+    facts = share_facts_get(request=request, share_id=share_id)
+    page = folder_page(request=request, facts=facts, folder_id=file_id, **_order(listing))
+    ctx = {
+        "facts": facts,
+        "crumbs": breadcrumbs(request=request, facts=facts, folder_id=file_id),
+        "listing": _listing_ctx(facts=facts, folder_id=file_id, page=page, listing=listing),
+    }
+    return render(request, "shares/folder.html", ctx)
+
+
+@private_page
+@require_safe
+@pds_problems
+def download(request: HttpRequest, *, share_id: str, file_id: str) -> HttpResponse:
+    """Send the visitor to the file's signed URL on the data host; the bytes never pass here."""
+    facts = share_facts_get(request=request, share_id=share_id)
+    if facts.disable_download:
+        return problem_response(request, "disabled_download", status=403, share_id=share_id)
+    link = share_call(
+        request=request,
+        facts=facts,
+        call=lambda token: get_client().get_download_url(
+            file_id=file_id, share_id=share_id, share_token=token
+        ),
+    )
+    if not data_url_trusted(link.url):
+        # The URL is signed, so only its host is logged.
+        logger.warning("Refused a download URL on an untrusted host for share %s", share_id)
+        return problem_response(request, "untrusted_host", status=502, share_id=share_id)
+    return HttpResponseRedirect(link.url)
+
+
+def _unlock(request: HttpRequest, share_id: str) -> HttpResponse:
+    """The password form's POST: throttled, then PDS checks it; the right one redirects (PRG)."""
+    address = client_address(request)
+    wait = password_attempt_retry_after(address=address, share_id=share_id)
+    if wait:
+        return problem_response(
+            request, "too_many_attempts", status=429, share_id=share_id, retry_after=wait
+        )
+    form = PasswordForm(request.POST)
+    if form.is_valid():
+        try:
+            share_unlock(request=request, share_id=share_id, password=form.cleaned_data["password"])
+        except errors.SharePasswordWrong:
+            password_failure_record(address=address, share_id=share_id)
+            form.add_error("password", _("That password is not right. Check it and try again."))
+        else:
+            response = HttpResponseRedirect(_next_url(request, share_id))
+            response.status_code = 303
+            return response
+    shared = get_client().get_share_link_by_anonymous(share_id)
+    share_facts_remember(request=request, share=shared)
+    return _landing(request, shared, form=form, status=400)
+
+
+def _landing(
+    request: HttpRequest, shared: AnonymousShare, *, form: PasswordForm, status: int
+) -> HttpResponse:
+    ctx = {"share": shared, "form": form, "next": _next_url(request, shared.share_id)}
+    return render(request, "shares/share.html", ctx, status=status)
+
+
+def _next_url(request: HttpRequest, share_id: str) -> str:
+    """Where to go once unlocked: `next` when it is a page of this share, else its landing."""
+    landing = reverse("shares:share", args=[share_id])
+    wanted = request.POST.get("next") or request.GET.get("next") or ""
+    safe = url_has_allowed_host_and_scheme(wanted, allowed_hosts=None)
+    if safe and wanted.startswith(landing) and not wanted.startswith("//"):
+        return wanted
+    return landing
+
+
+def _order(listing: ListingForm) -> dict:
+    data = listing.cleaned_data
+    return {"sort": data["sort"], "direction": data["dir"], "marker": data["marker"]}
+
+
+def _rows(
+    request: HttpRequest, *, share_id: str, folder_id: str | None, listing: ListingForm
+) -> HttpResponse:
+    """The next rows of a listing, for htmx's "Load more": one PDS call."""
+    facts = share_facts_get(request=request, share_id=share_id)
+    page = folder_page(request=request, facts=facts, folder_id=folder_id, **_order(listing))
+    ctx = {"listing": _listing_ctx(facts=facts, folder_id=folder_id, page=page, listing=listing)}
+    return render(request, "shares/folder.html#rows", ctx)
+
+
+def _listing_ctx(
+    *, facts: ShareFacts, folder_id: str | None, page: Page[FileItem], listing: ListingForm
+) -> dict:
+    """What the listing partials need: the rows, and the links that sort and page them."""
+    data = listing.cleaned_data
+    if folder_id:
+        here = reverse("shares:folder", args=[facts.share_id, folder_id])
+    else:
+        here = reverse("shares:share", args=[facts.share_id])
+    order = {"sort": data["sort"], "dir": data["dir"]}
+    return {
+        "facts": facts,
+        "items": page.items,
+        "next_marker": page.next_marker,
+        "next_page": f"{here}?{urlencode({**order, 'marker': page.next_marker})}",
+        "is_continuation": bool(data["marker"]),
+        "first_page": f"{here}?{urlencode(order)}",
+        "columns": [
+            _column(key, label, here=here, sort=data["sort"], direction=data["dir"])
+            for key, label in COLUMNS
+        ],
+    }
+
+
+COLUMNS = (("name", _lazy("Name")), ("size", _lazy("Size")), ("modified", _lazy("Modified")))
+
+
+def _column(key: str, label: str, *, here: str, sort: str, direction: str) -> dict:
+    """A sortable column header: a click sorts by it, or flips the direction if it already is."""
+    current = key == sort
+    flipped = "desc" if current and direction == "asc" else "asc"
+    return {
+        "key": key,
+        "label": label,
+        "url": f"{here}?{urlencode({'sort': key, 'dir': flipped})}",
+        "aria_sort": ("ascending" if direction == "asc" else "descending") if current else "",
+    }
+
+
+@private_page
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """Our 404 (`handler404`), for share ids of the wrong shape and every unknown address."""
+    return render(request, "404.html", {}, status=404)
+
+
+@private_page
+def server_error(request: HttpRequest) -> HttpResponse:
+    """Our 500 (`handler500`): a plain page from a template that needs no context."""
+    return HttpResponse(loader.get_template("500.html").render(), status=500)

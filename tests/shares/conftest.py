@@ -1,0 +1,28 @@
+"""Share page tests talk to a PDS stubbed at its wire format, through the real client."""
+
+import pytest
+import responses
+
+from shareportal.pds.client import get_client
+
+from .stubs import API, DATA
+
+
+@pytest.fixture(autouse=True)
+def _plain_static_files(settings):
+    """Serve static names unhashed: the manifest storage needs `collectstatic`, tests do not."""
+    settings.STORAGES = settings.STORAGES | {
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+    }
+
+
+@pytest.fixture
+def pds(settings, monkeypatch):
+    """The stubbed PDS: register answers on it; a call to anything unregistered fails."""
+    settings.PDS_API_ENDPOINT = API
+    settings.PDS_DATA_ORIGINS = [DATA]
+    settings.TRUSTED_PROXIES = []
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
+        # Retries of failed reads wait with backoff; the tests need not.
+        monkeypatch.setattr(get_client(), "sleep", lambda seconds: None)
+        yield rsps
