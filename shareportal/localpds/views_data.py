@@ -96,12 +96,11 @@ def _byte_range(header: str, size: int) -> tuple[int, int] | str | None:
             return "unsatisfiable"
         return max(0, size - suffix), size - 1
     start = int(first)
-    end = int(last) if last else size - 1
-    if end < start:
+    if last and int(last) < start:
         return None
     if start >= size:
         return "unsatisfiable"
-    return start, min(end, size - 1)
+    return start, min(int(last), size - 1) if last else size - 1
 
 
 def _serve(

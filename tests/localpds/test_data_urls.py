@@ -152,8 +152,9 @@ def test_a_single_range_gets_206_with_exactly_those_bytes(client, stored, header
     assert body(response) == CONTENT[first : last + 1]
 
 
-def test_a_range_past_the_end_gets_416_with_the_size(client, stored):
-    response = client.get(signed(stored.file_id), HTTP_RANGE="bytes=5000-6000")
+@pytest.mark.parametrize("header", ["bytes=5000-6000", "bytes=1024-", "bytes=-0"])
+def test_a_range_past_the_end_gets_416_with_the_size(client, stored, header):
+    response = client.get(signed(stored.file_id), HTTP_RANGE=header)
     assert response.status_code == 416
     assert response["Content-Range"] == f"bytes */{len(CONTENT)}"
 

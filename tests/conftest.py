@@ -1,0 +1,171 @@
+"""Shared fixtures for integration tests: the real embedded PDS, running in its own process.
+
+`live_pds` starts the `pds` process under gunicorn exactly as production does, with its own
+data directory and database, seeded with the demo data; `portal_settings` points the portal
+(the test process) at it, so a test can go portal -> HTTP -> PDS and back.
+"""
+
+import json
+import os
+import secrets
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+import requests
+from django.utils.csp import CSP
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+START_TIMEOUT = 60.0
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def pds_environment(*, data_dir: Path, port: int, client_secret: str) -> dict[str, str]:
+    """The environment of a private embedded PDS: nothing shared with the developer's own."""
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("PDS_", "LOCALPDS_", "DJANGO_")) and key != "REDIS_URL"
+    }
+    env.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "shareportal.settings",
+            "SHAREPORTAL_SERVICE": "pds",
+            "SECRET_KEY": secrets.token_hex(32),
+            "DEBUG": "0",
+            "DATA_DIR": str(data_dir),
+            "DATABASE_URL": f"sqlite:///{data_dir / 'db.sqlite3'}",
+            "ALLOWED_HOSTS": "127.0.0.1,localhost",
+            "PUBLIC_BASE_URL": "http://testserver",
+            "LOCALPDS_PUBLIC_URL": f"http://127.0.0.1:{port}",
+            "PDS_OAUTH_CLIENT_ID": "shareportal",
+            "PDS_OAUTH_CLIENT_SECRET": client_secret,
+            "LOG_LEVEL": "WARNING",
+        }
+    )
+    return env
+
+
+@dataclass
+class LivePds:
+    """A running embedded PDS: its base `url`, the seeded `demo` (seed_demo --json)."""
+
+    url: str
+    demo: dict
+    env: dict[str, str] = field(repr=False)
+    client_secret: str = field(repr=False)
+    _tokens: dict[str, str] = field(default_factory=dict, repr=False)
+
+    def manage(self, *args: str) -> str:
+        """Run a manage.py command against this PDS's database; return its output."""
+        done = subprocess.run(
+            [sys.executable, "manage.py", *args],
+            cwd=BASE_DIR,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        if done.returncode != 0:
+            raise RuntimeError(f"manage.py {' '.join(args)} failed:\n{done.stderr}")
+        return done.stdout
+
+    def access_token(self, user_name: str = "alice") -> str:
+        """An owner's access token (one hour) for `Authorization: Bearer ...`; cached."""
+        if user_name not in self._tokens:
+            self._tokens[user_name] = self.manage("pds_token", user_name).strip()
+        return self._tokens[user_name]
+
+    def post(self, operation: str, body: dict, *, user: str | None = None, **headers: str):
+        """POST a `/v2/<operation>` call; `user` signs it with that owner's access token."""
+        if user:
+            headers["Authorization"] = f"Bearer {self.access_token(user)}"
+        return requests.post(f"{self.url}/v2/{operation}", json=body, headers=headers, timeout=10)
+
+
+def _wait_until_answering(url: str, process: subprocess.Popen, log: Path) -> None:
+    deadline = time.monotonic() + START_TIMEOUT
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"The embedded PDS exited while starting:\n{log.read_text()}")
+        try:
+            requests.get(url + "/v2/", timeout=1)
+            return
+        except requests.ConnectionError:
+            time.sleep(0.1)
+    process.terminate()
+    pytest.fail(f"The embedded PDS did not answer in {START_TIMEOUT:.0f}s:\n{log.read_text()}")
+
+
+@pytest.fixture(scope="session")
+def live_pds(tmp_path_factory) -> Iterator[LivePds]:
+    """The real embedded PDS under gunicorn on a free port, migrated and seeded."""
+    data_dir = tmp_path_factory.mktemp("live-pds")
+    port = free_port()
+    client_secret = "live-pds-client-secret"
+    env = pds_environment(data_dir=data_dir, port=port, client_secret=client_secret)
+    pds = LivePds(url=f"http://127.0.0.1:{port}", demo={}, env=env, client_secret=client_secret)
+    pds.manage("migrate", "--noinput", "-v", "0")
+    pds.demo = json.loads(pds.manage("seed_demo", "--json"))
+
+    log = data_dir / "gunicorn.log"
+    with log.open("wb") as log_file:
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "shareportal.localpds.wsgi:application",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--worker-class",
+                "gthread",
+                "--workers",
+                "1",
+                "--threads",
+                "8",
+            ],
+            cwd=BASE_DIR,
+            env=env,
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        _wait_until_answering(pds.url, process, log)
+        yield pds
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+@pytest.fixture
+def portal_settings(settings, live_pds):
+    """Point the portal (this test process) at the live embedded PDS."""
+    settings.PUBLIC_BASE_URL = "http://testserver"
+    settings.PDS_API_ENDPOINT = live_pds.url
+    settings.PDS_AUTH_ENDPOINT = live_pds.url
+    settings.PDS_DATA_ORIGINS = [live_pds.url]
+    settings.PDS_OAUTH_CLIENT_ID = "shareportal"
+    settings.PDS_OAUTH_CLIENT_SECRET = live_pds.client_secret
+    settings.PDS_OAUTH_AUTHORIZE_URL = f"{live_pds.url}/v2/oauth/authorize"
+    settings.PDS_OAUTH_REDIRECT_URI = "http://testserver/dashboard/oauth/callback/"
+    settings.SECURE_CSP = {
+        **settings.SECURE_CSP,
+        "img-src": [CSP.SELF, "data:", live_pds.url],
+        "media-src": [CSP.SELF, live_pds.url],
+    }
+    return settings
