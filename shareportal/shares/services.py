@@ -96,12 +96,16 @@ def share_token_forget(*, request: HttpRequest, share_id: str) -> None:
         request.session.modified = True
 
 
-def share_unlock(*, request: HttpRequest, share_id: str, password: str) -> None:
-    """Get a share token with `password` and keep it; raises `SharePasswordWrong` if it is not."""
+def share_unlock(*, request: HttpRequest, share_id: str, password: str) -> str:
+    """Get a share token with `password`, keep it and return it.
+
+    Raises `SharePasswordWrong` when the password is not the share's.
+    """
     token = get_client().get_share_token(share_id, password)
     _share_token_keep(
         request=request, share_id=share_id, token=token.share_token, expires_in=token.expires_in
     )
+    return token.share_token
 
 
 def share_token_get(*, request: HttpRequest, facts: ShareFacts) -> str:
@@ -114,8 +118,7 @@ def share_token_get(*, request: HttpRequest, facts: ShareFacts) -> str:
         return token
     if facts.has_pwd:
         raise errors.SharePasswordRequired("no share token held")
-    share_unlock(request=request, share_id=facts.share_id, password="")
-    return share_token_held(request=request, share_id=facts.share_id)
+    return share_unlock(request=request, share_id=facts.share_id, password="")
 
 
 def share_call[T](*, request: HttpRequest, facts: ShareFacts, call: Callable[[str], T]) -> T:
@@ -131,7 +134,13 @@ def share_call[T](*, request: HttpRequest, facts: ShareFacts, call: Callable[[st
         share_token_forget(request=request, share_id=facts.share_id)
         if facts.has_pwd:
             raise
-    return call(share_token_get(request=request, facts=facts))
+    try:
+        return call(share_token_get(request=request, facts=facts))
+    except errors.ShareTokenInvalid as exc:
+        # A token fresh from PDS refused at once: asking the visitor cannot help, and sending
+        # them back to the landing page would loop.
+        share_token_forget(request=request, share_id=facts.share_id)
+        raise errors.Unavailable("PDS refused a share token it had just issued") from exc
 
 
 def folders_remember(

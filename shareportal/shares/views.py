@@ -146,7 +146,8 @@ def _next_url(request: HttpRequest, share_id: str) -> str:
     landing = reverse("shares:share", args=[share_id])
     wanted = request.POST.get("next") or request.GET.get("next") or ""
     safe = url_has_allowed_host_and_scheme(wanted, allowed_hosts=None)
-    if safe and wanted.startswith(landing) and not wanted.startswith("//"):
+    # ".." would let a browser resolve the path to a page outside the share.
+    if safe and wanted.startswith(landing) and ".." not in wanted:
         return wanted
     return landing
 
