@@ -17,6 +17,7 @@ from typing import Any, Literal
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.db import transaction
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 
@@ -25,6 +26,7 @@ from .apierrors import (
     REQUEST_ID_HEADER,
     PdsApiError,
     error_response,
+    internal_error,
     invalid_parameter,
     new_request_id,
 )
@@ -82,7 +84,8 @@ def _read_body(request: HttpRequest) -> Body:
         return Body({})
     try:
         data = json.loads(raw)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, RecursionError):
+        # UnicodeDecodeError is a ValueError; RecursionError comes from absurd nesting.
         data = None
     if not isinstance(data, dict):
         raise PdsApiError(
@@ -132,14 +135,7 @@ def pds_operation(
             except Exception:
                 # Only the path and id are logged: bodies and headers may hold tokens.
                 logger.exception("Unexpected error in %s (requestId %s)", request.path, request_id)
-                response = error_response(
-                    PdsApiError(
-                        500,
-                        "InternalError",
-                        "The request has been failed due to some unknown error.",
-                    ),
-                    request_id,
-                )
+                response = error_response(internal_error(), request_id)
             response[REQUEST_ID_HEADER] = request_id
             return response
 
@@ -418,18 +414,47 @@ def file_list(request: HttpRequest, call: Call) -> dict:
         files = files.filter(type=file_type)
     if body.has("category"):
         files = files.filter(category=body.string("category"))
-    return _file_page(request, call, files, top_ids=top_ids, default_order="created_at")
+    return _file_page(request, call, files, order=_file_order(body), top_ids=top_ids)
 
 
-def _file_page(request: HttpRequest, call: Call, files, *, top_ids, default_order: str) -> dict:
+def _file_order(body: Body) -> tuple[str, bool]:
+    """`file/list` ordering: `order_by` (default created_at) and `order_direction` (ASC)."""
+    return body.choice("order_by", FILE_ORDERS, default="created_at"), _direction(
+        body, default="ASC"
+    )
+
+
+def _search_order(body: Body) -> tuple[str, bool]:
+    """`file/search` spells its order "<key> [ASC|DESC]", e.g. "created_at DESC,name ASC".
+
+    The first key orders; file_id breaks ties, which keyset paging needs anyway.
+    """
+    words = body.string("order_by", default="name ASC").split(",")[0].split()
+    key = words[0] if words else "name"
+    direction = words[1].upper() if len(words) > 1 else "ASC"
+    if key not in FILE_ORDERS or direction not in ("ASC", "DESC") or len(words) > 2:
+        raise invalid_parameter(
+            "order_by", f"It must be one of {', '.join(FILE_ORDERS)}, then ASC or DESC."
+        )
+    return key, direction == "DESC"
+
+
+def _file_page(
+    request: HttpRequest,
+    call: Call,
+    files: QuerySet[File],
+    *,
+    order: tuple[str, bool],
+    top_ids: frozenset[str] = frozenset(),
+) -> dict:
+    """A page of files by `limit` / `marker` in `order`, with signed URLs (§2.1)."""
     body = call.body
-    order_by = body.choice("order_by", FILE_ORDERS, default=default_order)
-    kind = {"name": str, "size": int}.get(order_by, datetime)
+    order_by, descending = order
     items, next_marker = keyset_page(
         files,
         key=order_by,
-        kind=kind,
-        descending=_direction(body, default="ASC"),
+        kind={"name": str, "size": int}.get(order_by, datetime),
+        descending=descending,
         marker=body.string("marker"),
         limit=body.integer("limit", default=50, minimum=1, maximum=100),
     )
@@ -489,23 +514,14 @@ def file_get_download_url(request: HttpRequest, call: Call) -> dict:
 
 @pds_operation(auth="owner")
 def file_search(request: HttpRequest, call: Call) -> dict:
-    """`file/search` in one drive (§2.5); `order_by` is "<key> [ASC|DESC]" as PDS spells it."""
+    """`file/search` in one drive (§2.5) with the query mini-language of `validation`."""
     body = call.body
     drive = selectors.drive_for_caller(
         caller=call.user, drive_id=body.string("drive_id", required=True)
     )
     conditions = parse_query(body.string("query", required=True, max_len=4096))
     files = selectors.files_matching(drive=drive, conditions=conditions)
-    # "created_at DESC,name ASC" style: the first key orders; file_id breaks ties.
-    key, _, direction = (
-        body.string("order_by", default="name ASC").split(",")[0].strip().partition(" ")
-    )
-    search_body = Body(
-        {**body.data, "order_by": key, "order_direction": direction.strip() or "ASC"}
-    )
-    page = _file_page(
-        request, Call(search_body, user=call.user), files, top_ids=frozenset(), default_order="name"
-    )
+    page = _file_page(request, call, files, order=_search_order(body))
     if body.boolean("return_total_count"):
         page["total_count"] = files.count()
     return page

@@ -36,6 +36,12 @@ def missing_parameter(name: str) -> PdsApiError:
     )
 
 
+def internal_error() -> PdsApiError:
+    return PdsApiError(
+        500, "InternalError", "The request has been failed due to some unknown error."
+    )
+
+
 def new_request_id() -> str:
     return str(uuid.uuid4()).upper()
 
@@ -57,7 +63,4 @@ def json_not_found(request: HttpRequest, exception: Exception | None = None) -> 
 
 def json_server_error(request: HttpRequest) -> HttpResponse:
     """The pds process's 500 handler (Django has already logged the exception)."""
-    error = PdsApiError(
-        500, "InternalError", "The request has been failed due to some unknown error."
-    )
-    return error_response(error, new_request_id())
+    return error_response(internal_error(), new_request_id())

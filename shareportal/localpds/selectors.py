@@ -51,7 +51,9 @@ def user_for_caller(*, caller: User, user_id: str) -> User:
 
 def drive_for_caller(*, caller: User, drive_id: str) -> Drive:
     """A drive the caller owns; administrators may read every drive of the domain."""
-    drive = Drive.objects.filter(pk=int(drive_id)).first() if drive_id.isdigit() else None
+    # Drive ids are numeric strings; anything else (or beyond 64 bits) names no drive.
+    numeric = drive_id.isascii() and drive_id.isdigit() and len(drive_id) <= 18
+    drive = Drive.objects.filter(pk=int(drive_id)).first() if numeric else None
     if drive is None:
         raise PdsApiError(404, "NotFound.Drive", f"The resource drive {drive_id} cannot be found.")
     if drive.owner_id != caller.user_id and not caller.is_admin:

@@ -56,6 +56,8 @@ class Body:
             return default
         if not isinstance(value, str):
             raise invalid_parameter(name, "It must be a string.")
+        if "\x00" in value:
+            raise invalid_parameter(name, "It must not contain NUL characters.")
         if max_len is not None and len(value) > max_len:
             raise invalid_parameter(
                 name,
@@ -104,7 +106,9 @@ class Body:
             if required:
                 raise missing_parameter(name)
             return []
-        if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+        if not isinstance(value, list) or not all(
+            isinstance(v, str) and v and "\x00" not in v for v in value
+        ):
             raise invalid_parameter(name, "It must be a list of non-empty strings.")
         if not min_items <= len(value) <= max_items:
             raise invalid_parameter(

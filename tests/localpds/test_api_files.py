@@ -463,3 +463,17 @@ def test_the_owner_is_not_counted(alice, tree):
 
     share.refresh_from_db()
     assert (share.download_count, share.preview_count) == (0, 0)
+
+
+@pytest.mark.parametrize("drive_id", ["99999999999999999999999", "１２", "-1", "abc"])
+def test_a_drive_id_that_names_no_drive_is_404(alice, drive_id):
+    body = {"drive_id": drive_id, "parent_file_id": "root"}
+
+    assert_error(call("file/list", body, token=token_for(alice)), 404, "NotFound.Drive")
+
+
+@pytest.mark.parametrize("order_by", ["colour ASC", "name UP", "name ASC extra"])
+def test_search_refuses_an_order_it_cannot_use(alice, tree, order_by):
+    response = as_owner("search", alice, query="type = 'file'", order_by=order_by)
+
+    assert_error(response, 400, "InvalidParameter", field="order_by")

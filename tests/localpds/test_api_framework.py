@@ -158,3 +158,15 @@ def test_the_api_needs_no_csrf_token(alice):
     )
 
     assert response.status_code == 200
+
+
+def test_absurdly_nested_json_is_refused_not_crashed(alice_token):
+    raw = b"[" * 100_000 + b"]" * 100_000
+
+    assert_error(call("user/get", raw=raw, token=alice_token), 400, "InvalidRequestJSONFormat")
+
+
+def test_a_nul_character_in_a_field_is_refused_by_name(alice_token):
+    response = call("user/get", {"user_id": "a\x00b"}, token=alice_token)
+
+    assert_error(response, 400, "InvalidParameter", field="user_id")
