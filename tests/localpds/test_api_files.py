@@ -465,7 +465,7 @@ def test_the_owner_is_not_counted(alice, tree):
     assert (share.download_count, share.preview_count) == (0, 0)
 
 
-@pytest.mark.parametrize("drive_id", ["99999999999999999999999", "１２", "-1", "abc"])
+@pytest.mark.parametrize("drive_id", ["99999999999999999999999", "\uff11\uff12", "-1", "abc"])
 def test_a_drive_id_that_names_no_drive_is_404(alice, drive_id):
     body = {"drive_id": drive_id, "parent_file_id": "root"}
 
