@@ -134,6 +134,7 @@ def live_pds(tmp_path_factory) -> Iterator[LivePds]:
                 "1",
                 "--threads",
                 "8",
+                "--no-control-socket",
             ],
             cwd=BASE_DIR,
             env=env,

@@ -1,0 +1,184 @@
+#!/usr/bin/env python
+"""`make run`: start the portal (`web`) and the embedded PDS (`pds`) and print the demo.
+
+Both run under gunicorn with gthread workers, as in the Procfile: `web` on $HOST:$PORT, `pds`
+on $HOST:$PDS_PORT. Ctrl-C or SIGTERM stops both; if either dies, the other is stopped too and
+this exits non-zero.
+"""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+START_TIMEOUT = 60.0
+# The stock values of .env.example, which follow PORT and PDS_PORT when those change.
+STOCK_PUBLIC_BASE_URL = "http://127.0.0.1:8000"
+STOCK_PDS_API_ENDPOINT = "http://127.0.0.1:8001"
+
+
+def dotenv(path: Path) -> dict[str, str]:
+    """KEY=value lines of a .env file, read as the settings read them."""
+    values: dict[str, str] = {}
+    if path.is_file():
+        for line in path.read_text().splitlines():
+            line = line.strip()
+            if line and not line.startswith("#") and "=" in line:
+                key, value = line.split("=", 1)
+                values[key.strip()] = value.strip().strip("'\"")
+    return values
+
+
+def configured(name: str, file_values: dict[str, str]) -> str:
+    return os.environ.get(name) or file_values.get(name, "")
+
+
+def environments(host: str, port: str, pds_port: str) -> tuple[dict[str, str], dict[str, str]]:
+    """The environments of the web and pds processes."""
+    file_values = dotenv(BASE_DIR / ".env")
+    url_host = "127.0.0.1" if host in ("0.0.0.0", "") else host  # noqa: S104 - a bind address.
+    web = dict(os.environ, SHAREPORTAL_SERVICE="web")
+    if configured("PDS_API_ENDPOINT", file_values) in ("", STOCK_PDS_API_ENDPOINT):
+        web["PDS_API_ENDPOINT"] = f"http://{url_host}:{pds_port}"
+    if configured("PUBLIC_BASE_URL", file_values) in ("", STOCK_PUBLIC_BASE_URL):
+        web["PUBLIC_BASE_URL"] = f"http://{url_host}:{port}"
+    pds = dict(web, SHAREPORTAL_SERVICE="pds")
+    return web, pds
+
+
+def gunicorn(app: str, bind: str, env: dict[str, str]) -> subprocess.Popen:
+    command = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        app,
+        "--bind",
+        bind,
+        "--worker-class",
+        "gthread",
+        "--workers",
+        os.environ.get("WEB_CONCURRENCY", "2"),
+        "--threads",
+        "8",
+        "--access-logfile",
+        "-",
+        # Two servers (and any test instance) would fight over gunicorn's one default socket.
+        "--no-control-socket",
+    ]
+    return subprocess.Popen(command, cwd=BASE_DIR, env=env)  # noqa: S603 - fixed arguments.
+
+
+def answering(url: str) -> bool:
+    try:
+        urllib.request.urlopen(url, timeout=1)  # noqa: S310 - our own http:// URL.
+    except urllib.error.HTTPError:
+        return True  # Any HTTP answer means it is up.
+    except OSError:
+        return False
+    return True
+
+
+def stop(processes: dict[str, subprocess.Popen]) -> None:
+    for process in processes.values():
+        if process.poll() is None:
+            process.terminate()
+    deadline = time.monotonic() + 15
+    for process in processes.values():
+        try:
+            process.wait(timeout=max(0.1, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def print_demo(demo: dict) -> None:
+    web = demo["web"]
+    print()
+    print("shareportal is running.")
+    print(f"  Portal:        {web}/")
+    print(f"  Embedded PDS:  {demo['pds']}/")
+    print()
+    print(f"Sign in to the dashboard ({web}/dashboard/) with:")
+    for name, user in demo["users"].items():
+        print(f"  {name:<6} {user['password']:<22} ({user['role']})")
+    print()
+    print("Demo shares:")
+    for key, share in demo["shares"].items():
+        extra = f"   password: {share['password']}" if share.get("password") else ""
+        print(f"  {key:<12} {share['url']}{extra}")
+    print()
+    print("Press Ctrl-C to stop.")
+    sys.stdout.flush()
+
+
+def _terminate(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+def main() -> int:
+    host = os.environ.get("HOST", "127.0.0.1")
+    port = os.environ.get("PORT", "8000")
+    pds_port = os.environ.get("PDS_PORT", "8001")
+    web_env, pds_env = environments(host, port, pds_port)
+
+    seeded = subprocess.run(
+        [sys.executable, "manage.py", "seed_demo", "--json"],
+        cwd=BASE_DIR,
+        env=web_env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if seeded.returncode != 0:
+        print(f"Could not prepare the demo data:\n{seeded.stderr}", file=sys.stderr)
+        return 1
+    demo = json.loads(seeded.stdout)
+
+    signal.signal(signal.SIGTERM, _terminate)
+    processes = {
+        "pds": gunicorn("shareportal.localpds.wsgi:application", f"{host}:{pds_port}", pds_env),
+        "web": gunicorn("shareportal.wsgi:application", f"{host}:{port}", web_env),
+    }
+    url_host = "127.0.0.1" if host == "0.0.0.0" else host  # noqa: S104 - a bind address.
+    checks = {"pds": f"http://{url_host}:{pds_port}/v2/", "web": f"http://{url_host}:{port}/"}
+    try:
+        deadline = time.monotonic() + START_TIMEOUT
+        waiting = set(checks)
+        while waiting:
+            for name, process in processes.items():
+                if process.poll() is not None:
+                    print(
+                        f"{name} exited while starting (status {process.returncode}).",
+                        file=sys.stderr,
+                    )
+                    return 1
+            waiting = {name for name in waiting if not answering(checks[name])}
+            if time.monotonic() > deadline:
+                print(f"{', '.join(sorted(waiting))} did not answer in {START_TIMEOUT:.0f}s.")
+                return 1
+            time.sleep(0.2)
+        print_demo(demo)
+        while True:
+            for name, process in processes.items():
+                if process.poll() is not None:
+                    print(
+                        f"{name} stopped (status {process.returncode}); stopping the rest.",
+                        file=sys.stderr,
+                    )
+                    return 1
+            time.sleep(0.5)
+    except KeyboardInterrupt:
+        print("\nStopping...")
+        return 0
+    finally:
+        stop(processes)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
