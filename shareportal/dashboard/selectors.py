@@ -1,0 +1,76 @@
+"""Reads of the dashboard: the owner's shares and drive, through the PDS client."""
+
+from django.conf import settings
+
+from shareportal.pds.client import get_client
+from shareportal.pds.types import FileItem, Page, ShareLink
+
+from .auth import Owner
+
+SHARES_PAGE_SIZE = 25
+FILES_PAGE_SIZE = 50
+
+
+def share_search_query(*, name: str, status: str) -> str:
+    """The `share_link/search` query (§1.4) for a name fragment and a status, or ""."""
+    clauses = []
+    if name:
+        # PDS's query strings are single-quoted; a quote or backslash typed by the owner must
+        # stay part of the name rather than end it.
+        escaped = name.replace("\\", "\\\\").replace("'", "\\'")
+        clauses.append(f"share_name_for_fuzzy match '{escaped}'")
+    if status:
+        clauses.append(f"status in ['{status}']")
+    return " and ".join(clauses)
+
+
+def share_links_page(
+    *, owner: Owner, name: str = "", status: str = "", creator: str = "", marker: str = ""
+) -> Page[ShareLink]:
+    """One page of shares of `creator` (the owner by default), filtered by name and status.
+
+    Without a filter this is `share_link/list` with the creator, as the SDK document describes;
+    with one it is `share_link/search`, the only operation that filters.
+    """
+    client = get_client()
+    creator = creator or owner.user_id
+    query = share_search_query(name=name, status=status)
+    if query:
+        return owner.call(
+            lambda token: client.search_share_links(
+                token, creators=[creator], query=query, marker=marker, limit=SHARES_PAGE_SIZE
+            )
+        )
+    return owner.call(
+        lambda token: client.list_share_links(
+            token, creator=creator, marker=marker, limit=SHARES_PAGE_SIZE
+        )
+    )
+
+
+def share_link_get(*, owner: Owner, share_id: str) -> ShareLink:
+    """One of the owner's shares, password included (§1.5)."""
+    client = get_client()
+    return owner.call(lambda token: client.get_share_link(token, share_id))
+
+
+def drive_folder_page(*, owner: Owner, folder_id: str, marker: str = "") -> Page[FileItem]:
+    """One page of a folder of the owner's own drive, by name."""
+    client = get_client()
+    return owner.call(
+        lambda token: client.list_files(
+            parent_file_id=folder_id,
+            drive_id=owner.drive_id,
+            access_token=token,
+            marker=marker,
+            limit=FILES_PAGE_SIZE,
+        )
+    )
+
+
+def share_public_url(share_id: str) -> str:
+    """The address visitors open: always the portal's own page (pds-api.md Part A item 7).
+
+    PDS's `share_url` is not used: on a real PDS domain it points at the drive's own web app.
+    """
+    return f"{settings.PUBLIC_BASE_URL}/s/{share_id}/"

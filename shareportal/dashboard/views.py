@@ -1,0 +1,301 @@
+"""The owner dashboard: sign in through the drive, then list, create, change and end shares.
+
+Every page works without JavaScript (forms post and redirect); with htmx, rows are swapped in
+place and folders of the picker open without reloading the page.
+"""
+
+import re
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.vary import vary_on_headers
+
+from shareportal.pds import errors
+
+from . import auth, forms, selectors, services
+from .auth import owner_required
+from .problems import pds_problems, problem_for, problem_response
+from .qr import qr_svg
+
+OAUTH_ERROR_CODE = re.compile(r"[a-z_]{1,64}")
+
+
+@require_GET
+@never_cache
+def signin(request: HttpRequest) -> HttpResponse:
+    """Start signing in: off to the drive's authorize page with a fresh state and PKCE."""
+    next_url = auth.next_url_safe(request, request.GET.get("next"))
+    if auth.owner_of(request) is not None:
+        return HttpResponseRedirect(next_url)
+    return HttpResponseRedirect(auth.signin_start(request=request, next_url=next_url))
+
+
+@require_GET
+@never_cache
+def oauth_callback(request: HttpRequest) -> HttpResponse:
+    """Where the drive sends the owner back: check `state`, trade the code for tokens."""
+    flow = auth.signin_flow_pop(request=request, state=request.GET.get("state", ""))
+    again = {"action_url": reverse("dashboard:signin"), "action_label": _("Sign in again")}
+    if flow is None:
+        return problem_response(
+            request,
+            status=400,
+            title=_("This sign-in could not be checked"),
+            explanation=_("It was started in another browser, took too long, or was already used."),
+            **again,
+        )
+    error = request.GET.get("error", "")
+    if error == "access_denied":
+        return problem_response(
+            request,
+            status=403,
+            title=_("You did not allow shareportal in"),
+            explanation=_("Nothing was shared and nothing was kept. You can sign in any time."),
+            **again,
+        )
+    code = request.GET.get("code", "")
+    if error or not code:
+        return problem_response(
+            request,
+            status=400,
+            title=_("The drive did not sign you in"),
+            explanation=_("It answered: %(error)s")
+            % {"error": error if OAUTH_ERROR_CODE.fullmatch(error) else _("no code")},
+            **again,
+        )
+    try:
+        auth.signin_finish(request=request, code=code, flow=flow)
+    except errors.AccessTokenInvalid:
+        return problem_response(
+            request,
+            status=400,
+            title=_("This sign-in has expired"),
+            explanation=_("The drive no longer accepts it. Please sign in again."),
+            **again,
+        )
+    except errors.PdsError as exc:
+        return problem_for(request, exc)
+    return HttpResponseRedirect(flow.next_url)
+
+
+@require_POST
+@never_cache
+def signout(request: HttpRequest) -> HttpResponse:
+    """Forget the owner's tokens and session."""
+    auth.signout(request=request)
+    messages.success(request, _("You are signed out."))
+    return redirect("shares:home")
+
+
+@require_GET
+@never_cache
+@vary_on_headers("HX-Request")
+@owner_required
+@pds_problems
+def index(request: HttpRequest) -> HttpResponse:
+    """The owner's shares, filtered and paged; htmx's "Load more" gets only the next rows."""
+    owner = request.owner
+    form = forms.ShareFilterForm(request.GET)
+    ctx = {"owner": owner, "form": form, "page": None, "refusal": ""}
+    if not form.is_valid():
+        return render(request, "dashboard/index.html", ctx, status=400)
+    filters = form.cleaned_data
+    try:
+        ctx["page"] = selectors.share_links_page(
+            owner=owner,
+            name=filters["q"],
+            status=filters["status"],
+            creator=filters["creator"],
+            marker=filters["marker"],
+        )
+    except errors.NoPermission:
+        ctx["refusal"] = _(
+            "Only administrators of the drive can list other people's shares. "
+            "Clear the creator to see your own."
+        )
+        return render(request, "dashboard/index.html", ctx, status=403)
+    template = "dashboard/index.html#rows" if request.htmx else "dashboard/index.html"
+    return render(request, template, ctx)
+
+
+@require_http_methods(["GET", "POST"])
+@never_cache
+@vary_on_headers("HX-Request")
+@owner_required
+@pds_problems
+def share_new(request: HttpRequest) -> HttpResponse:
+    """Create a share: pick files from the drive, set the options, and create it."""
+    owner = request.owner
+    zone = request.session.get(services.TIME_ZONE_KEY, settings.TIME_ZONE)
+    if request.method == "GET":
+        form = forms.ShareCreateForm(initial={"time_zone": zone})
+        picker = forms.Picker()
+    elif "browse" in request.POST or "more" in request.POST or "generate" in request.POST:
+        # Moving around the picker or asking for a password is not creating: what the owner
+        # typed comes back as it was, without error messages.
+        initial = forms.initial_from(request.POST, forms.ShareCreateForm)
+        if "generate" in request.POST:
+            initial["share_pwd"] = forms.generated_password()
+        form = forms.ShareCreateForm(initial=initial)
+        picker = forms.Picker.from_post(request.POST)
+    else:
+        form = forms.ShareCreateForm(request.POST)
+        picker = forms.Picker.from_post(request.POST)
+        if form.is_valid():
+            services.time_zone_remember(
+                session=request.session, time_zone=form.cleaned_data["time_zone"]
+            )
+            try:
+                share = services.share_create(owner=owner, fields=form.pds_fields())
+            except errors.InvalidParameter as exc:
+                form.add_pds_refusal(exc)
+            else:
+                url = reverse("dashboard:share_detail", args=[share.share_id])
+                return HttpResponseRedirect(f"{url}?created=1")
+    try:
+        folder = selectors.drive_folder_page(
+            owner=owner, folder_id=picker.folder_id, marker=picker.marker
+        )
+    except errors.FileNotFound:
+        messages.warning(request, _("That folder is no longer there; here is the top."))
+        picker.browse("root", name="")
+        folder = selectors.drive_folder_page(owner=owner, folder_id="root")
+    ctx = {
+        "owner": owner,
+        "form": form,
+        "picker": picker,
+        "folder": folder,
+        "picked_elsewhere": picker.picked_outside(folder.items),
+        "detect_zone": request.method == "GET" and services.TIME_ZONE_KEY not in request.session,
+    }
+    template = "dashboard/share_new.html"
+    if request.htmx and ("browse" in request.POST or "more" in request.POST):
+        template = "dashboard/share_new.html#picker"
+    status = 400 if form.is_bound and form.errors else 200
+    return render(request, template, ctx, status=status)
+
+
+@require_GET
+@never_cache
+@vary_on_headers("HX-Request")
+@owner_required
+@pds_problems
+def share_detail(request: HttpRequest, share_id: str) -> HttpResponse:
+    """One share: its link, password, QR code. For htmx, its row of the list."""
+    share = selectors.share_link_get(owner=request.owner, share_id=share_id)
+    ctx = {"owner": request.owner, "share": share, "created": "created" in request.GET}
+    if request.htmx:
+        return render(request, "dashboard/index.html#row", ctx)
+    return render(request, "dashboard/share_detail.html", ctx)
+
+
+@require_http_methods(["GET", "POST"])
+@never_cache
+@vary_on_headers("HX-Request")
+@owner_required
+@pds_problems
+def share_edit(request: HttpRequest, share_id: str) -> HttpResponse:
+    """Change a share's settings, in its own page or inside its row of the list."""
+    owner = request.owner
+    zone = request.session.get(services.TIME_ZONE_KEY, settings.TIME_ZONE)
+    # Several rows of the list may be open for editing at once: their fields need their own ids.
+    auto_id = f"id_{share_id}_%s"
+    if request.method == "GET":
+        share = selectors.share_link_get(owner=owner, share_id=share_id)
+        form = forms.ShareEditForm(
+            initial=forms.edit_initial(share, time_zone=zone), auto_id=auto_id
+        )
+    elif "generate" in request.POST:
+        initial = forms.initial_from(request.POST, forms.ShareEditForm)
+        initial["share_pwd"] = forms.generated_password()
+        form = forms.ShareEditForm(initial=initial, auto_id=auto_id)
+    else:
+        form = forms.ShareEditForm(request.POST, auto_id=auto_id)
+        if form.is_valid():
+            services.time_zone_remember(
+                session=request.session, time_zone=form.cleaned_data["time_zone"]
+            )
+            try:
+                share = services.share_update(
+                    owner=owner, share_id=share_id, fields=form.pds_fields()
+                )
+            except errors.InvalidParameter as exc:
+                form.add_pds_refusal(exc)
+            else:
+                return _row_or_back(request, share, _("Your changes to the share are saved."))
+    if request.method == "POST":
+        # The form comes back with the owner's values; the share is read for its heading.
+        share = selectors.share_link_get(owner=owner, share_id=share_id)
+    ctx = {"owner": owner, "share": share, "form": form, "in_row": bool(request.htmx)}
+    template = "dashboard/edit.html#edit_row" if request.htmx else "dashboard/edit.html"
+    status = 400 if form.is_bound and form.errors else 200
+    return render(request, template, ctx, status=status)
+
+
+@require_POST
+@never_cache
+@vary_on_headers("HX-Request")
+@owner_required
+@pds_problems
+def share_status(request: HttpRequest, share_id: str) -> HttpResponse:
+    """Disable a share, or enable it again; its address stays the same."""
+    form = forms.ShareStatusForm(request.POST)
+    if not form.is_valid():
+        return problem_response(
+            request,
+            status=400,
+            title=_("Choose enabled or disabled"),
+            explanation=_("The form sent something else. Reload the page and try again."),
+        )
+    status = form.cleaned_data["status"]
+    share = services.share_status_set(owner=request.owner, share_id=share_id, status=status)
+    if status == "disabled":
+        message = _("The share is disabled: visitors are refused until you enable it.")
+    else:
+        message = _("The share is enabled again.")
+    return _row_or_back(request, share, message)
+
+
+@require_http_methods(["GET", "POST"])
+@never_cache
+@vary_on_headers("HX-Request")
+@owner_required
+@pds_problems
+def share_cancel(request: HttpRequest, share_id: str) -> HttpResponse:
+    """Ask, then end a share for good."""
+    owner = request.owner
+    if request.method == "GET":
+        share = selectors.share_link_get(owner=owner, share_id=share_id)
+        ctx = {"owner": owner, "share": share}
+        template = "dashboard/cancel.html#confirm_row" if request.htmx else "dashboard/cancel.html"
+        return render(request, template, ctx)
+    services.share_cancel(owner=owner, share_id=share_id)
+    if request.htmx:
+        return render(request, "dashboard/cancel.html#cancelled_row", {"share_id": share_id})
+    messages.success(request, _("The share is cancelled. Its link no longer opens."))
+    return redirect("dashboard:index")
+
+
+@require_GET
+@never_cache
+@owner_required
+@pds_problems
+def share_qr(request: HttpRequest, share_id: str) -> HttpResponse:
+    """The QR code of a share's address, as an SVG image."""
+    share = selectors.share_link_get(owner=request.owner, share_id=share_id)
+    svg = qr_svg(selectors.share_public_url(share.share_id), title=_("QR code of the share"))
+    return HttpResponse(svg, content_type="image/svg+xml")
+
+
+def _row_or_back(request: HttpRequest, share, message: str) -> HttpResponse:
+    """After a change: the share's new row for htmx, else back to the list (post/redirect/get)."""
+    if request.htmx:
+        return render(request, "dashboard/index.html#row", {"share": share, "flash": message})
+    messages.success(request, message)
+    return redirect("dashboard:index")
