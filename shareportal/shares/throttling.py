@@ -7,7 +7,7 @@ visitor cannot escape the limit by landing on another worker.
 """
 
 import ipaddress
-import time
+from time import time as now
 from dataclasses import dataclass
 from functools import cache as memoize
 
@@ -81,18 +81,18 @@ def _key(rule: Rule, *, address: str, share_id: str, window_index: int) -> str:
     return f"shares:pwd-fail:{rule.window}:{window_index}:{address}"
 
 
-def _window(rule: Rule, now: float) -> tuple[int, int]:
-    """The index of the current window and the seconds left in it (at least 1)."""
-    index = int(now // rule.window)
-    return index, max(1, int((index + 1) * rule.window - now))
+def _window(rule: Rule, moment: float) -> tuple[int, int]:
+    """The index of the window `moment` falls in and the seconds left in it (at least 1)."""
+    index = int(moment // rule.window)
+    return index, max(1, int((index + 1) * rule.window - moment))
 
 
 def password_attempt_retry_after(*, address: str, share_id: str) -> int:
     """Seconds until this address may try a password again on this share; 0 when it may now."""
-    now = time.time()
+    moment = now()
     wait = 0
     for rule in RULES:
-        index, left = _window(rule, now)
+        index, left = _window(rule, moment)
         key = _key(rule, address=address, share_id=share_id, window_index=index)
         if (cache.get(key) or 0) >= rule.limit:
             wait = max(wait, left)
@@ -101,9 +101,9 @@ def password_attempt_retry_after(*, address: str, share_id: str) -> int:
 
 def password_failure_record(*, address: str, share_id: str) -> None:
     """Count one wrong password from this address on this share in every window."""
-    now = time.time()
+    moment = now()
     for rule in RULES:
-        index, left = _window(rule, now)
+        index, left = _window(rule, moment)
         key = _key(rule, address=address, share_id=share_id, window_index=index)
         # add() creates the counter only if absent, so concurrent workers never reset each
         # other's counts; incr() is atomic in Redis and good enough in the file cache.
