@@ -7,9 +7,9 @@ visitor cannot escape the limit by landing on another worker.
 """
 
 import ipaddress
-from time import time as now
 from dataclasses import dataclass
 from functools import cache as memoize
+from time import time as now
 
 from django.conf import settings
 from django.core.cache import cache

@@ -2,7 +2,7 @@
 
 import pytest
 
-from .stubs import add_share, add_wrong_password, calls_to
+from .stubs import add_wrong_password, calls_to
 
 pytestmark = pytest.mark.django_db
 
