@@ -10,6 +10,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, available_timezones
 
 from django import forms
+from django.forms.fields import BaseTemporalField
 from django.conf import settings
 from django.http import QueryDict
 from django.utils import timezone
@@ -67,9 +68,11 @@ class LocalDateTimeField(forms.DateTimeField):
     input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
 
     def to_python(self, value: Any) -> datetime | None:
+        if value in self.empty_values:
+            return None
         if isinstance(value, datetime):
             return value.replace(tzinfo=None)
-        return forms.BaseTemporalField.to_python(self, value)
+        return BaseTemporalField.to_python(self, value)
 
     def strptime(self, value: str, format: str) -> datetime:
         return datetime.strptime(value, format)
