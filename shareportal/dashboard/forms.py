@@ -10,8 +10,8 @@ from typing import Any
 from zoneinfo import ZoneInfo, available_timezones
 
 from django import forms
-from django.forms.fields import BaseTemporalField
 from django.conf import settings
+from django.forms.fields import BaseTemporalField
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
