@@ -7,6 +7,8 @@ import re
 import requests
 from PIL import Image
 
+from shareportal.pds.client import get_client
+
 
 def open_share_file(live_pds, name: str) -> dict:
     """The owner's view (file/get wire format) of `name` inside the open share's folder."""
@@ -99,3 +101,38 @@ def test_images_get_real_jpeg_thumbnails_over_http(live_pds):
     image = Image.open(io.BytesIO(response.content))
     assert image.format == "JPEG"
     assert max(image.size) <= 256
+
+
+def test_the_portal_client_walks_the_big_share_through_the_live_pds(portal_settings, live_pds):
+    client = get_client()
+    share_id = live_pds.demo["shares"]["big"]["share_id"]
+    assert client.get_share_link_by_anonymous(share_id).share_name == "1,200 files"
+    token = client.get_share_token(share_id).share_token
+    (folder,) = client.list_files(share_id=share_id, share_token=token).items
+    names, marker = [], ""
+    while True:
+        page = client.list_files(
+            share_id=share_id,
+            share_token=token,
+            parent_file_id=folder.file_id,
+            marker=marker,
+            limit=100,
+        )
+        names += [item.name for item in page.items]
+        marker = page.next_marker
+        if not marker:
+            break
+    assert len(names) == len(set(names)) == 1200
+    assert names == sorted(names)
+
+
+def test_a_visitor_download_through_the_portal_client_gets_the_bytes(portal_settings, live_pds):
+    client = get_client()
+    share_id = live_pds.demo["shares"]["open"]["share_id"]
+    token = client.get_share_token(share_id).share_token
+    items = client.list_files(share_id=share_id, share_token=token).items
+    welcome = next(item for item in items if item.name == "welcome.txt")
+    link = client.get_download_url(file_id=welcome.file_id, share_id=share_id, share_token=token)
+    response = requests.get(link.url, timeout=10)
+    assert response.status_code == 200
+    assert response.content == b"Welcome! This share has a folder and this loose file.\n"

@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 from io import StringIO
 
 import pytest
+from django.contrib.auth.hashers import check_password
 from django.core.management import CommandError, call_command
 from PIL import Image
 
@@ -75,8 +76,6 @@ def test_seed_demo_puts_back_what_was_changed():
 
 
 def test_seed_demo_logins_work_with_the_printed_passwords():
-    from django.contrib.auth.hashers import check_password
-
     demo = seed_json()
     for name, user in demo["users"].items():
         assert check_password(user["password"], User.objects.get(user_name=name).password)
