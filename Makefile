@@ -1,4 +1,6 @@
 # The two commands of the README: `make run` and `make test`. Everything else is their set-up.
+# `make run` migrates, collects static files, then bin/run.py seeds the demo (idempotent) and
+# starts both processes.
 SHELL := /bin/bash
 .DEFAULT_GOAL := run
 
@@ -34,7 +36,7 @@ $(VENV)/.dev: requirements-dev.txt requirements.txt | $(PY)
 
 run: $(VENV)/.runtime .env
 	$(PY) manage.py migrate --noinput -v 0
-	$(PY) manage.py seed_demo >/dev/null
+	STATIC_MANIFEST=1 $(PY) manage.py collectstatic --noinput -v 0
 	PORT=$(PORT) PDS_PORT=$(PDS_PORT) HOST=$(HOST) $(PY) bin/run.py
 
 test: $(VENV)/.dev .env lint contracts pytest
