@@ -77,8 +77,12 @@ def keyset_page(
     if marker:
         value, after_pk = marker_decode(marker, order, kind)
         beyond = "lt" if descending else "gt"
+        # The plain bound on the sort key comes first so the database can seek into the
+        # (parent, key, pk) index; the OR alone makes SQLite scan every earlier row, and a late
+        # page would cost more than the first.
         queryset = queryset.filter(
-            Q(**{f"{key}__{beyond}": value}) | Q(**{key: value, f"{pk}__{beyond}": after_pk})
+            Q(**{f"{key}__{beyond}e": value}),
+            Q(**{f"{key}__{beyond}": value}) | Q(**{key: value, f"{pk}__{beyond}": after_pk}),
         )
     sign = "-" if descending else ""
     rows = list(queryset.order_by(f"{sign}{key}", f"{sign}{pk}")[: limit + 1])
