@@ -80,9 +80,11 @@ def folder(request: HttpRequest, *, share_id: str, file_id: str) -> HttpResponse
         return _rows(request, share_id=share_id, folder_id=file_id, listing=listing)
     facts = share_facts_get(request=request, share_id=share_id)
     page = folder_page(request=request, facts=facts, folder_id=file_id, **_order(listing))
+    crumbs = breadcrumbs(request=request, facts=facts, folder_id=file_id)
     ctx = {
         "facts": facts,
-        "crumbs": breadcrumbs(request=request, facts=facts, folder_id=file_id),
+        "crumbs": crumbs,
+        "folder": crumbs[-1],
         "listing": _listing_ctx(facts=facts, folder_id=file_id, page=page, listing=listing),
     }
     return render(request, "shares/folder.html", ctx)

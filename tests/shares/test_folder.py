@@ -54,6 +54,8 @@ def test_a_folder_opened_from_its_listing_costs_one_pds_call(opened, pds):
     assert f'<a href="/s/{SHARE}/"><bdi>Trip</bdi></a>' in crumbs
     assert f'<a href="/s/{SHARE}/folder/d1/"><bdi>Photos</bdi></a>' in crumbs
     assert '<span aria-current="page"><bdi>Beach</bdi></span>' in crumbs
+    assert "<title>Beach · Trip · shareportal</title>" in page
+    assert "<bdi>Beach</bdi>\n</h1>" in page
 
 
 def test_breadcrumbs_of_a_folder_never_listed_are_walked_up_once(client, pds):

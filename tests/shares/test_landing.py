@@ -205,8 +205,10 @@ def test_hostile_names_are_shown_as_text(client, pds):
     assert "<script>alert" not in page
     assert "<img src=x" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;&quot;" in page
-    # Right-to-left overrides stay inside <bdi> so they cannot reorder the text around them.
-    assert "<bdi>&lt;script&gt;alert(1)&lt;/script&gt;&quot;\u202egnp.exe</bdi>" in page
+    # Names are isolated in <bdi>, and shown without the right-to-left override that would
+    # disguise "exe.png" as "gnp.exe".
+    assert "<bdi>&lt;script&gt;alert(1)&lt;/script&gt;&quot;gnp.exe</bdi>" in page
+    assert "\u202e" not in page
 
 
 @pytest.mark.parametrize("method", ["put", "delete", "patch"])

@@ -73,3 +73,15 @@ def initial(name: str) -> str:
 def trusted(url: str) -> bool:
     """Whether a signed data URL is on a host the configuration trusts (`PDS_DATA_ORIGINS`)."""
     return bool(url) and data_url_trusted(url)
+
+
+# Explicit bidi embeddings, overrides and isolates. Ordinary right-to-left text never needs
+# them; in a file name they only serve to disguise it ("invoice\u202efdp.exe" shows as
+# "invoiceexe.pdf"), so names are shown without them, in their true order.
+_BIDI_CONTROLS = dict.fromkeys(map(ord, "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"))
+
+
+@register.filter
+def shown(name: str) -> str:
+    """A name from PDS as we show it: without bidi controls (and still autoescaped)."""
+    return (name or "").translate(_BIDI_CONTROLS)
