@@ -66,7 +66,8 @@ def _allow_redirect_to_client(
     """
     if settings.SECURE_CSP:
         config = {**settings.SECURE_CSP, "form-action": [CSP.SELF, authz.redirect_origin]}
-        response.headers[CSP.HEADER_ENFORCE] = build_policy(config, get_nonce(request))
+        # str(): the enum member is not a str to WSGI servers, which refuse it.
+        response.headers[str(CSP.HEADER_ENFORCE)] = build_policy(config, get_nonce(request))
     return response
 
 

@@ -19,12 +19,8 @@ PASSWORD = "correct horse battery"
 
 
 def use_test_settings(settings) -> None:
-    """Fast password hashing, and static URLs that need no `collectstatic` run."""
+    """Fast password hashing: the default hasher costs a good fraction of a second a call."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
 
 
 def make_user(user_name: str = "alice", password: str = PASSWORD, **fields) -> User:

@@ -350,6 +350,8 @@ def test_pages_are_uncached_unframeable_and_may_post_back_to_the_client_only(cli
         assert form_action == ["'self'", "https://portal.example"]
         assert "script-src 'self'" in policy
         assert "object-src 'none'" in policy
+        # WSGI servers refuse a header whose name is not exactly a str.
+        assert all(type(name) is str for name, _ in response.items())
 
 
 def test_error_page_keeps_the_strict_form_action(client, setup):
