@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
-from django.views.decorators.http import require_http_methods, require_safe
+from django.views.decorators.http import require_GET, require_http_methods, require_safe
 from django.views.decorators.vary import vary_on_headers
 
 from shareportal.pds import errors
@@ -91,7 +91,7 @@ def folder(request: HttpRequest, *, share_id: str, file_id: str) -> HttpResponse
 
 
 @private_page
-@require_safe
+@require_GET  # Not HEAD: PDS counts every download URL it hands out against the share's limit.
 @pds_problems
 def download(request: HttpRequest, *, share_id: str, file_id: str) -> HttpResponse:
     """Send the visitor to the file's signed URL on the data host; the bytes never pass here."""

@@ -113,6 +113,7 @@ def test_a_download_from_a_locked_share_asks_for_the_password_first(client, pds)
     assert calls_to(pds, "file/get_download_url") == []
 
 
-def test_posting_to_a_download_is_refused(client, pds):
-    assert client.post(DOWNLOAD).status_code == 405
+@pytest.mark.parametrize("method", ["post", "head", "delete"])
+def test_other_methods_on_a_download_are_refused_without_counting_one(client, pds, method):
+    assert getattr(client, method)(DOWNLOAD).status_code == 405
     assert len(pds.calls) == 0
