@@ -195,6 +195,30 @@ def test_sign_in_throttle_is_per_address(client, url):
     assert sign_in(other, url).status_code == 303
 
 
+def test_behind_a_trusted_proxy_the_throttle_counts_the_forwarded_address(client, url, settings):
+    settings.TRUSTED_PROXIES = ["127.0.0.1"]
+    for _ in range(10):
+        client.post(
+            url,
+            {"user_name": "alice", "password": "wrong"},
+            headers={"X-Forwarded-For": "198.51.100.7"},
+        )
+
+    same = client.post(
+        url,
+        {"user_name": "alice", "password": PASSWORD},
+        headers={"X-Forwarded-For": "198.51.100.7"},
+    )
+    other = client.post(
+        url,
+        {"user_name": "alice", "password": PASSWORD},
+        headers={"X-Forwarded-For": "198.51.100.8"},
+    )
+
+    assert same.status_code == 429
+    assert other.status_code == 303
+
+
 def test_successful_sign_in_clears_earlier_failures(client, url):
     for _ in range(9):
         sign_in(client, url, password="wrong")
