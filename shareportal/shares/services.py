@@ -102,6 +102,10 @@ def share_unlock(*, request: HttpRequest, share_id: str, password: str) -> str:
     Raises `SharePasswordWrong` when the password is not the share's.
     """
     token = get_client().get_share_token(share_id, password)
+    if password:
+        # A new session key once a password is proven, so that a session id planted in the
+        # visitor's browser beforehand does not share what they unlocked.
+        request.session.cycle_key()
     _share_token_keep(
         request=request, share_id=share_id, token=token.share_token, expires_in=token.expires_in
     )

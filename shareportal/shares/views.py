@@ -1,7 +1,7 @@
 """The public share pages: landing and password, folders, downloads, and the site's home."""
 
 import logging
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
@@ -106,8 +106,12 @@ def download(request: HttpRequest, *, share_id: str, file_id: str) -> HttpRespon
         ),
     )
     if not data_url_trusted(link.url):
-        # The URL is signed, so only its host is logged.
-        logger.warning("Refused a download URL on an untrusted host for share %s", share_id)
+        # The URL is signed, so only its host is logged: the one to add to PDS_DATA_ORIGINS.
+        logger.warning(
+            "Refused a download URL on the untrusted host %r (share %s)",
+            urlsplit(link.url).netloc,
+            share_id,
+        )
         return problem_response(request, "untrusted_host", status=502, share_id=share_id)
     return HttpResponseRedirect(link.url)
 

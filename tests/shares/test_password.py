@@ -126,3 +126,16 @@ def test_unlocking_never_redirects_outside_the_share(client, pds, next_url):
     response = client.post(f"/s/{SHARE}/", {"password": "open sesame", "next": next_url})
 
     assert response["Location"] == f"/s/{SHARE}/"
+
+
+def test_unlocking_gives_the_visitor_a_new_session_key(client, pds):
+    add_share(pds, SHARE, has_pwd=True)
+    client.get(f"/s/{SHARE}/")
+    client.session.save()
+    before = client.session.session_key
+    add_token(pds, SHARE, "open sesame")
+
+    client.post(f"/s/{SHARE}/", {"password": "open sesame"})
+
+    assert client.session.session_key != before
+    assert client.session["share_tokens"][SHARE]["token"] == TOKEN
