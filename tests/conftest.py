@@ -93,18 +93,59 @@ class LivePds:
         return requests.post(f"{self.url}/v2/{operation}", json=body, headers=headers, timeout=10)
 
 
-def _wait_until_answering(url: str, process: subprocess.Popen, log: Path) -> None:
+def start_gunicorn(app: str, *, port: int, env: dict[str, str], log: Path) -> subprocess.Popen:
+    """Start `app` under gunicorn on 127.0.0.1:`port` as production does; output goes to `log`."""
+    with log.open("wb") as log_file:
+        return subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                app,
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--worker-class",
+                "gthread",
+                "--workers",
+                "1",
+                "--threads",
+                "8",
+                # Test servers running side by side would fight over gunicorn's one socket.
+                "--no-control-socket",
+            ],
+            cwd=BASE_DIR,
+            env=env,
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+        )
+
+
+def wait_until_answering(
+    url: str, process: subprocess.Popen, log: Path, *, name: str = "The embedded PDS"
+) -> None:
+    """Wait until `url` gives any HTTP answer; fail with the server's log if it never does."""
     deadline = time.monotonic() + START_TIMEOUT
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            pytest.fail(f"The embedded PDS exited while starting:\n{log.read_text()}")
+            pytest.fail(f"{name} exited while starting:\n{log.read_text()}")
         try:
-            requests.get(url + "/v2/", timeout=1)
+            requests.get(url, timeout=1)
             return
-        except requests.ConnectionError:
+        # A slow first answer (a worker still importing) is not a reason to give up yet.
+        except (requests.ConnectionError, requests.Timeout):
             time.sleep(0.1)
     process.terminate()
-    pytest.fail(f"The embedded PDS did not answer in {START_TIMEOUT:.0f}s:\n{log.read_text()}")
+    pytest.fail(f"{name} did not answer in {START_TIMEOUT:.0f}s:\n{log.read_text()}")
+
+
+def stop_process(process: subprocess.Popen) -> None:
+    """Terminate a server we started, killing it if it does not stop within 10 seconds."""
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
 @pytest.fixture(scope="session")
@@ -119,38 +160,12 @@ def live_pds(tmp_path_factory) -> Iterator[LivePds]:
     pds.demo = json.loads(pds.manage("seed_demo", "--json"))
 
     log = data_dir / "gunicorn.log"
-    with log.open("wb") as log_file:
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "shareportal.localpds.wsgi:application",
-                "--bind",
-                f"127.0.0.1:{port}",
-                "--worker-class",
-                "gthread",
-                "--workers",
-                "1",
-                "--threads",
-                "8",
-                "--no-control-socket",
-            ],
-            cwd=BASE_DIR,
-            env=env,
-            stdout=log_file,
-            stderr=subprocess.STDOUT,
-        )
+    process = start_gunicorn("shareportal.localpds.wsgi:application", port=port, env=env, log=log)
     try:
-        _wait_until_answering(pds.url, process, log)
+        wait_until_answering(pds.url + "/v2/", process, log)
         yield pds
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop_process(process)
 
 
 @pytest.fixture
