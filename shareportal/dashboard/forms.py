@@ -127,6 +127,7 @@ class ShareSettingsForm(forms.Form):
     creatable = forms.BooleanField(label=_("Let visitors upload files"), required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self.fields["time_zone"].initial = settings.TIME_ZONE
         for form_field in self.fields.values():
