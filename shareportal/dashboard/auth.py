@@ -203,6 +203,13 @@ class Owner:
         except (errors.Unavailable, errors.RateLimited, errors.BadResponse):
             raise
         except errors.PdsError as exc:
+            # Two requests of one owner (htmx rows, tabs) may refresh at once; PDS rotates
+            # refresh tokens, so the slower one is refused. The faster one has saved new tokens
+            # in the session store by then: use those rather than sign the owner out.
+            stored = type(self.session)(self.session.session_key).load().get(OWNER_KEY)
+            if stored and stored.get("refresh_token") != record["refresh_token"]:
+                self.session[OWNER_KEY] = stored
+                return
             logger.info("owner token refresh refused: code=%s", exc.code or "-")
             raise SignInRequired from exc
         record.update(

@@ -5,7 +5,10 @@ import hashlib
 from urllib.parse import quote
 
 import pytest
+from django.contrib.sessions.backends.db import SessionStore
 from django.test import Client
+
+from shareportal.dashboard.auth import OWNER_KEY
 
 from .conftest import sign_in
 from .stubs import (
@@ -311,3 +314,25 @@ def test_sign_out_is_a_post_with_a_csrf_token(pds):
     assert browser.post("/dashboard/signout/").status_code == 403
     empty_list(pds)
     assert browser.get("/dashboard/").status_code == 200  # still signed in
+
+
+def test_a_refresh_lost_to_a_parallel_request_uses_the_tokens_that_request_saved(client, pds):
+    sign_in(client, pds)
+    add_error(pds, "share_link/list", 401, "AccessTokenInvalid")
+
+    def refresh_refused_after_another_request_won(request):
+        # Meanwhile, another request of the same owner refreshed and saved its new tokens.
+        store = SessionStore(client.cookies["web_sessionid"].value)
+        record = store[OWNER_KEY] | {"access_token": "access-won", "refresh_token": "refresh-won"}
+        store[OWNER_KEY] = record
+        store.save()
+        return (400, {}, '{"error": "invalid_grant"}')
+
+    pds.add_callback("POST", url("oauth/token"), callback=refresh_refused_after_another_request_won)
+    empty_list(pds)
+
+    response = client.get("/dashboard/")
+
+    assert response.status_code == 200
+    listings = calls_to(pds, "share_link/list")
+    assert listings[-1].request.headers["Authorization"] == "Bearer access-won"
