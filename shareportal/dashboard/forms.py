@@ -6,7 +6,7 @@ import string
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import cache
-from typing import Any
+from typing import Any, Self
 from zoneinfo import ZoneInfo, available_timezones
 
 from django import forms
@@ -132,6 +132,22 @@ class ShareSettingsForm(forms.Form):
         self.fields["time_zone"].initial = settings.TIME_ZONE
         for form_field in self.fields.values():
             form_field.template_name = "dashboard/field.html"
+
+    @classmethod
+    def redisplayed(cls, data: QueryDict, *, new_password: bool = False, **kwargs: Any) -> Self:
+        """The form with what the owner typed, as initial values, so without error messages.
+
+        For posts that browse the picker or ask for a password rather than save the share.
+        """
+        initial: dict[str, Any] = {}
+        for name, form_field in cls.base_fields.items():
+            if isinstance(form_field.widget, forms.CheckboxInput):
+                initial[name] = name in data
+            elif name in data:
+                initial[name] = data.get(name)
+        if new_password:
+            initial["share_pwd"] = generated_password()
+        return cls(initial=initial, **kwargs)
 
     def clean_share_pwd(self) -> str:
         password = self.cleaned_data["share_pwd"]
@@ -282,21 +298,6 @@ def edit_initial(share: ShareLink, *, time_zone: str) -> dict[str, Any]:
         "require_login": share.require_login,
         "creatable": share.enable_upload,
     }
-
-
-def initial_from(data: QueryDict, form_class: type[forms.Form]) -> dict[str, Any]:
-    """What the owner typed, as initial values: the form comes back without error messages.
-
-    Used when the create form is posted to browse folders or generate a password rather than
-    to create the share.
-    """
-    initial: dict[str, Any] = {}
-    for name, form_field in form_class.base_fields.items():
-        if isinstance(form_field.widget, forms.CheckboxInput):
-            initial[name] = name in data
-        elif name in data:
-            initial[name] = data.get(name)
-    return initial
 
 
 class ShareFilterForm(forms.Form):

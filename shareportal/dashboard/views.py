@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django.views.decorators.vary import vary_on_headers
 
 from shareportal.pds import errors
+from shareportal.pds.types import FileItem, Page, ShareLink
 
 from . import auth, forms, selectors, services
 from .auth import owner_required
@@ -131,43 +132,27 @@ def index(request: HttpRequest) -> HttpResponse:
 @pds_problems
 def share_new(request: HttpRequest) -> HttpResponse:
     """Create a share: pick files from the drive, set the options, and create it."""
-    owner = request.owner
-    zone = request.session.get(services.TIME_ZONE_KEY, settings.TIME_ZONE)
+    browsing = request.method == "POST" and ("browse" in request.POST or "more" in request.POST)
     if request.method == "GET":
-        form = forms.ShareCreateForm(initial={"time_zone": zone})
+        form = forms.ShareCreateForm(initial={"time_zone": _owner_zone(request)})
         picker = forms.Picker()
-    elif "browse" in request.POST or "more" in request.POST or "generate" in request.POST:
+    elif browsing or "generate" in request.POST:
         # Moving around the picker or asking for a password is not creating: what the owner
         # typed comes back as it was, without error messages.
-        initial = forms.initial_from(request.POST, forms.ShareCreateForm)
-        if "generate" in request.POST:
-            initial["share_pwd"] = forms.generated_password()
-        form = forms.ShareCreateForm(initial=initial)
+        form = forms.ShareCreateForm.redisplayed(
+            request.POST, new_password="generate" in request.POST
+        )
         picker = forms.Picker.from_post(request.POST)
     else:
         form = forms.ShareCreateForm(request.POST)
         picker = forms.Picker.from_post(request.POST)
-        if form.is_valid():
-            services.time_zone_remember(
-                session=request.session, time_zone=form.cleaned_data["time_zone"]
-            )
-            try:
-                share = services.share_create(owner=owner, fields=form.pds_fields())
-            except errors.InvalidParameter as exc:
-                form.add_pds_refusal(exc)
-            else:
-                url = reverse("dashboard:share_detail", args=[share.share_id])
-                return HttpResponseRedirect(f"{url}?created=1")
-    try:
-        folder = selectors.drive_folder_page(
-            owner=owner, folder_id=picker.folder_id, marker=picker.marker
-        )
-    except errors.FileNotFound:
-        messages.warning(request, _("That folder is no longer there; here is the top."))
-        picker.browse("root", name="")
-        folder = selectors.drive_folder_page(owner=owner, folder_id="root")
+        share = _share_create(request, form) if form.is_valid() else None
+        if share is not None:
+            url = reverse("dashboard:share_detail", args=[share.share_id])
+            return HttpResponseRedirect(f"{url}?created=1")
+    folder = _picker_folder(request, picker)
     ctx = {
-        "owner": owner,
+        "owner": request.owner,
         "form": form,
         "picker": picker,
         "folder": folder,
@@ -175,10 +160,36 @@ def share_new(request: HttpRequest) -> HttpResponse:
         "detect_zone": request.method == "GET" and services.TIME_ZONE_KEY not in request.session,
     }
     template = "dashboard/share_new.html"
-    if request.htmx and ("browse" in request.POST or "more" in request.POST):
+    if request.htmx and browsing:
         template = "dashboard/share_new.html#picker"
     status = 400 if form.is_bound and form.errors else 200
     return render(request, template, ctx, status=status)
+
+
+def _owner_zone(request: HttpRequest) -> str:
+    return request.session.get(services.TIME_ZONE_KEY, settings.TIME_ZONE)
+
+
+def _share_create(request: HttpRequest, form: forms.ShareCreateForm) -> ShareLink | None:
+    """Create the share of a valid form; None when PDS refused a field (the form says which)."""
+    services.time_zone_remember(session=request.session, time_zone=form.cleaned_data["time_zone"])
+    try:
+        return services.share_create(owner=request.owner, fields=form.pds_fields())
+    except errors.InvalidParameter as exc:
+        form.add_pds_refusal(exc)
+        return None
+
+
+def _picker_folder(request: HttpRequest, picker: forms.Picker) -> Page[FileItem]:
+    """The page of the folder the picker shows; the top of the drive if that folder is gone."""
+    try:
+        return selectors.drive_folder_page(
+            owner=request.owner, folder_id=picker.folder_id, marker=picker.marker
+        )
+    except errors.FileNotFound:
+        messages.warning(request, _("That folder is no longer there; here is the top."))
+        picker.browse("root", name="")
+        return selectors.drive_folder_page(owner=request.owner, folder_id="root")
 
 
 @require_GET
@@ -203,7 +214,7 @@ def share_detail(request: HttpRequest, share_id: str) -> HttpResponse:
 def share_edit(request: HttpRequest, share_id: str) -> HttpResponse:
     """Change a share's settings, in its own page or inside its row of the list."""
     owner = request.owner
-    zone = request.session.get(services.TIME_ZONE_KEY, settings.TIME_ZONE)
+    zone = _owner_zone(request)
     # Several rows of the list may be open for editing at once: their fields need their own ids.
     auto_id = f"id_{share_id}_%s"
     if request.method == "GET":
@@ -212,9 +223,7 @@ def share_edit(request: HttpRequest, share_id: str) -> HttpResponse:
             initial=forms.edit_initial(share, time_zone=zone), auto_id=auto_id
         )
     elif "generate" in request.POST:
-        initial = forms.initial_from(request.POST, forms.ShareEditForm)
-        initial["share_pwd"] = forms.generated_password()
-        form = forms.ShareEditForm(initial=initial, auto_id=auto_id)
+        form = forms.ShareEditForm.redisplayed(request.POST, new_password=True, auto_id=auto_id)
     else:
         form = forms.ShareEditForm(request.POST, auto_id=auto_id)
         if form.is_valid():
@@ -293,7 +302,7 @@ def share_qr(request: HttpRequest, share_id: str) -> HttpResponse:
     return HttpResponse(svg, content_type="image/svg+xml")
 
 
-def _row_or_back(request: HttpRequest, share, message: str) -> HttpResponse:
+def _row_or_back(request: HttpRequest, share: ShareLink, message: str) -> HttpResponse:
     """After a change: the share's new row for htmx, else back to the list (post/redirect/get)."""
     if request.htmx:
         return render(request, "dashboard/index.html#row", {"share": share, "flash": message})
