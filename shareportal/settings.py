@@ -254,6 +254,7 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "staticfiles"
+STATIC_ROOT.mkdir(exist_ok=True)
 STATICFILES_DIRS = [BASE_DIR / "static"]
 # Hashed, compressed, far-future-cacheable static files once `collectstatic` has written its
 # manifest (`make run` and the Procfile's release step run it with STATIC_MANIFEST=1); before

@@ -10,14 +10,6 @@ import requests
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _plain_static_files(settings):
-    """Serve static names unhashed: the manifest storage needs `collectstatic`, tests do not."""
-    settings.STORAGES = settings.STORAGES | {
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
-    }
-
-
 ROW = re.compile(r'<tr class="file-row">(.*?)</tr>', re.S)
 NAME = re.compile(r"<bdi>(.*?)</bdi>", re.S)
 FOLDER_LINK = re.compile(r'href="(/s/[^"]+/folder/[^"]+/)"')

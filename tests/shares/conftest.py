@@ -8,14 +8,6 @@ from shareportal.pds.client import get_client
 from .stubs import API, DATA
 
 
-@pytest.fixture(autouse=True)
-def _plain_static_files(settings):
-    """Serve static names unhashed: the manifest storage needs `collectstatic`, tests do not."""
-    settings.STORAGES = settings.STORAGES | {
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
-    }
-
-
 @pytest.fixture
 def pds(settings, monkeypatch):
     """The stubbed PDS: register answers on it; a call to anything unregistered fails."""
