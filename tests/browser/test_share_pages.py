@@ -31,6 +31,7 @@ def test_a_visitor_unlocks_the_password_share_browses_it_and_downloads_a_file(
 
     landing = page.goto(product.share_url("password"))
     assert landing.status == 200
+    assert "script-src 'self' 'nonce-" in landing.headers["content-security-policy"]
     assert page.get_by_role("heading", name="This share is protected by a password").is_visible()
     assert file_rows(page) == []
 
@@ -140,3 +141,24 @@ def test_the_unlocked_share_fits_a_phone_screen(new_context, product, console_pr
     assert page.get_by_role("link", name="Download guest-list.txt").is_visible()
     screenshot(page, "share-folder-mobile")
     assert console_problems == []
+
+
+def test_the_console_watch_catches_what_the_strict_policy_blocks(
+    new_context, product, console_problems
+):
+    page = new_context().new_page()
+    page.goto(product.share_url("open"))
+    assert console_problems == []
+
+    # An inline script without the nonce, as an injected or careless template would add.
+    with page.expect_console_message(lambda message: "CSP violation" in message.text):
+        page.evaluate(
+            """() => {
+              const script = document.createElement("script");
+              script.textContent = "window.injected = true";
+              document.head.append(script);
+            }"""
+        )
+
+    assert page.evaluate("window.injected") is None
+    assert any("CSP violation: script-src" in problem for problem in console_problems)
