@@ -26,10 +26,6 @@ def _dashboard_settings(settings):
     settings.PDS_OAUTH_CLIENT_ID = "shareportal"
     settings.PDS_OAUTH_CLIENT_SECRET = CLIENT_SECRET
     settings.PUBLIC_BASE_URL = "http://testserver"
-    # Static names unhashed: the manifest storage needs `collectstatic`, tests do not.
-    settings.STORAGES = settings.STORAGES | {
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
-    }
 
 
 @pytest.fixture
