@@ -68,6 +68,9 @@ def configure(data_dir: Path) -> None:
         PUBLIC_BASE_URL="http://portal.bench",
         PDS_API_ENDPOINT=API,
         PDS_DATA_ORIGINS=DATA,
+        SECURE_SSL_REDIRECT="0",
+        TRUST_X_FORWARDED_PROTO="0",
+        TRUSTED_PROXIES="",
         LOG_LEVEL="WARNING",
     )
     sys.path.insert(0, str(BASE_DIR))
