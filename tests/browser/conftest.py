@@ -13,7 +13,7 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -47,11 +47,12 @@ document.addEventListener("securitypolicyviolation", (event) => {
 });
 """
 TIMEOUT_MS = 10_000
+FAILED = pytest.StashKey[bool]()
 
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
-    """On failure, attach both servers' logs and screenshot every page the test had open."""
+    """On failure, attach both servers' logs; `new_context` then screenshots the open pages."""
     report = yield
     if report.failed:
         item.stash[FAILED] = True
@@ -60,9 +61,6 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
             for name, log in (("web", product.web_log), ("pds", product.pds_log)):
                 report.sections.append((f"{name} server log", _tail(log)))
     return report
-
-
-FAILED = pytest.StashKey[bool]()
 
 
 def _tail(log: Path, lines: int = 200) -> str:
@@ -99,7 +97,6 @@ class Product:
     pds: LivePds
     web_log: Path
     pds_log: Path
-    web_env: dict[str, str] = field(repr=False)
 
     @property
     def demo(self) -> dict:
@@ -176,7 +173,7 @@ def product(chromium, tmp_path_factory) -> Iterator[Product]:
     try:
         wait_until_answering(pds_url + "/v2/", pds_process, pds_log)
         wait_until_answering(web_url + "/", web_process, web_log, name="The portal")
-        yield Product(web=web_url, pds=pds, web_log=web_log, pds_log=pds_log, web_env=web_env)
+        yield Product(web=web_url, pds=pds, web_log=web_log, pds_log=pds_log)
     finally:
         stop_process(web_process)
         stop_process(pds_process)
