@@ -31,6 +31,9 @@ _RATE_LIMIT_CODES = ("TooManyRequests", "Throttling", "ParamFlowException")
 # "The input parameter share_pwd is not valid." and the other documented message templates.
 _FIELD_IN_MESSAGE = re.compile(r"\bparameter\s*[:=]?\s*[\"'`]?([A-Za-z_][\w.\[\]]*)", re.I)
 _NOT_A_FIELD = frozenset({"is", "are", "was", "not", "the", "a", "an", "value", "of"})
+# The longest wait we pass on. A larger Retry-After (or a date years ahead) is as good as "a
+# day" to a visitor, and unbounded values overflow the dates we show and send.
+MAX_RETRY_AFTER_SECONDS = 24 * 60 * 60
 
 
 def field_from_message(message: str) -> str:
@@ -42,19 +45,26 @@ def field_from_message(message: str) -> str:
 
 
 def retry_after_seconds(response: requests.Response) -> int | None:
-    """`Retry-After` as whole seconds (from a delay or an HTTP date), None when absent or bad."""
+    """`Retry-After` as whole seconds (from a delay or an HTTP date), None when absent or bad.
+
+    At most a day: see MAX_RETRY_AFTER_SECONDS.
+    """
     value = response.headers.get("Retry-After", "").strip()
     if not value:
         return None
-    if value.isdigit():
-        return int(value)
+    # isdigit() alone accepts "²" and other digits int() refuses, and int() refuses more than
+    # 4,300 digits; anything that long is over the cap anyway.
+    if value.isascii() and value.isdigit():
+        seconds = int(value) if len(value) < 10 else MAX_RETRY_AFTER_SECONDS
+        return min(seconds, MAX_RETRY_AFTER_SECONDS)
     try:
         when = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         return None
     if when.tzinfo is None:
         when = when.replace(tzinfo=UTC)
-    return max(0, math.ceil((when - datetime.now(UTC)).total_seconds()))
+    seconds = math.ceil((when - datetime.now(UTC)).total_seconds())
+    return min(max(0, seconds), MAX_RETRY_AFTER_SECONDS)
 
 
 def _kind(code: str, suffix: str) -> str:

@@ -129,6 +129,25 @@ def test_rate_limit_carries_retry_after(client, pds):
     assert caught.value.retry_after == 30
 
 
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [
+        ("1000000000000000", 24 * 60 * 60),  # capped at a day
+        ("9" * 5000, 24 * 60 * 60),  # longer than int() will read
+        ("Fri, 31 Dec 9999 23:59:59 GMT", 24 * 60 * 60),
+        ("\xb2", 1),  # a digit to str.isdigit(), not to int(): as if absent
+        ("-5", 1),
+    ],
+)
+def test_an_absurd_retry_after_is_capped_or_ignored_never_a_crash(client, pds, header, expected):
+    fail(pds, "share_link/create", 429, "TooManyRequests", headers={"Retry-After": header})
+
+    with pytest.raises(errors.RateLimited) as caught:
+        client.create_share_link("at", drive_id="1", file_id_list=["f"])
+
+    assert caught.value.retry_after == expected
+
+
 def test_rate_limit_without_code_or_retry_after_still_is_a_rate_limit(client, pds):
     pds.post(url("share_link/update"), status=429, body="slow down")
 

@@ -167,6 +167,21 @@ def test_a_rate_limited_pds_answers_503_with_retry_after(client, pds):
     assert "The drive is busy" in response.content.decode()
 
 
+def test_a_rate_limited_pds_asking_for_an_absurd_wait_still_gets_its_page(client, pds):
+    add_error(
+        pds,
+        "share_link/get_by_anonymous",
+        429,
+        "TooManyRequests",
+        headers={"Retry-After": "1000000000000000"},
+    )
+
+    response = client.get(f"/s/{SHARE}/")
+
+    assert response.status_code == 503
+    assert response["Retry-After"] == str(24 * 60 * 60)
+
+
 def test_a_malformed_pds_answer_is_a_502_not_a_traceback(client, pds):
     pds.post(url("share_link/get_by_anonymous"), body="<html>oops</html>", status=200)
 
