@@ -76,8 +76,12 @@ def _number(data: Json, key: str) -> int | None:
         return value
     if isinstance(value, float) and value.is_integer():
         return int(value)
-    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
-        return int(value)
+    if isinstance(value, str):
+        # int() refuses digits str.isdigit() accepts ("²") and more than 4,300 of them.
+        try:
+            return int(value)
+        except ValueError:
+            pass
     raise _bad(f"{key} is not a number")
 
 
@@ -98,9 +102,11 @@ def parse_time(value: object) -> datetime | None:
         raise _bad("a timestamp is not a string")
     try:
         parsed = datetime.fromisoformat(value.strip().upper())
-    except ValueError:
+        # In UTC now, so that a time at the very edge of the calendar ("0001-01-01T00:00+14:00")
+        # is refused here rather than overflowing when a page shows it.
+        return parsed.astimezone(UTC) if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+    except (ValueError, OverflowError):
         raise _bad(f"{value!r} is not an RFC 3339 timestamp") from None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 def _time(data: Json, key: str) -> datetime | None:

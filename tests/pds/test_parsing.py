@@ -203,12 +203,26 @@ def test_oauth_tokens_keep_the_documented_fields_and_hide_the_secrets(client, pd
         ("share_link/get_by_anonymous", '{"share_name": "x", "has_pwd": "yes"}'),
         ("share_link/get_by_anonymous", '{"share_name": "x", "expiration": "tomorrow"}'),
         ("share_link/get_by_anonymous", '{"share_name": "x", "preview_count": "many"}'),
+        # Digits to str.isdigit() but not to int(), and more digits than int() reads.
+        ("share_link/get_by_anonymous", '{"share_name": "x", "file_count": "\\u00b2"}'),
+        ("share_link/get_by_anonymous", '{"share_name": "x", "file_count": "%s"}' % ("9" * 5000)),
+        # Valid ISO dates that fall off the calendar once in UTC.
+        (
+            "share_link/get_by_anonymous",
+            '{"share_name": "x", "expiration": "0001-01-01T00:00+14:00"}',
+        ),
+        (
+            "share_link/get_by_anonymous",
+            '{"share_name": "x", "updated_at": "9999-12-31T23:59-14:00"}',
+        ),
+        ("share_link/get_share_token", '{"share_token": "t", "expires_in": "\\u00b2"}'),
         ("share_link/get_share_token", '{"expires_in": 7200}'),
         ("share_link/get_share_token", '{"share_token": ""}'),
         ("file/list", '{"next_marker": ""}'),
         ("file/list", '{"items": "nope"}'),
         ("file/list", '{"items": [1]}'),
         ("file/list", '{"items": [{"name": "no id", "type": "file"}]}'),
+        ("file/list", '{"items": [{"file_id": "f", "name": "n", "type": "file", "size": "1.5"}]}'),
         ("file/get_download_url", '{"size": 1}'),
         ("share_link/get", '{"share_id": "x", "file_id_list": "f1"}'),
         ("share_link/get", '{"share_id": "x", "expired": "no"}'),
