@@ -117,9 +117,13 @@ def _time(data: Json, key: str) -> datetime | None:
 
 
 def anonymous_share(data: Json, *, share_id: str) -> AnonymousShare:
-    """`share_link/get_by_anonymous` (§1.7); the answer does not repeat the share id."""
+    """`share_link/get_by_anonymous` (§1.7) of the share asked for.
+
+    The answer does not usually repeat the share id; when it does, the id asked for still wins,
+    so that callers keep keying the share by the id they were given.
+    """
     return AnonymousShare(
-        share_id=_text(data, "share_id") or share_id,
+        share_id=share_id,
         share_name=_text(data, "share_name", required=True),
         creator_id=_text(data, "creator_id"),
         creator_name=_text(data, "creator_name"),

@@ -11,6 +11,7 @@ from .stubs import (
     add_token,
     calls_to,
     file_json,
+    share_json,
     url,
 )
 
@@ -232,3 +233,14 @@ def test_other_methods_are_refused(client, pds, method):
 
     assert response.status_code == 405
     assert len(pds.calls) == 0
+
+
+def test_the_share_is_keyed_by_the_id_asked_for_even_if_pds_names_another(client, pds):
+    pds.post(url("share_link/get_by_anonymous"), json=share_json(share_id="a b/c"))
+    add_token(pds, SHARE)
+    add_list(pds, [file_json("f1", "a.txt")])
+
+    response = client.get(f"/s/{SHARE}/")
+
+    assert response.status_code == 200
+    assert f'href="/s/{SHARE}/download/f1/"' in response.content.decode()
