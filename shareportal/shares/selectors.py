@@ -1,5 +1,6 @@
 """Reads of a share's contents through PDS, with the share token of the visitor's session."""
 
+import re
 from dataclasses import dataclass
 
 from django.http import HttpRequest
@@ -21,6 +22,9 @@ PAGE_SIZE = 50
 ORDER_BY = {"name": "name", "size": "size", "modified": "updated_at"}
 # Deeper than any real tree; it only stops a walk that PDS would send round in circles.
 MAX_DEPTH = 64
+# The file ids our URLs carry (`urls.FileIdConverter`): PDS's are `[a-z0-9]{1,50}`; this allows
+# case, `_` and `-` too, never dots or slashes.
+FILE_ID = re.compile(r"[A-Za-z0-9_-]{1,128}")
 
 
 @dataclass(frozen=True)
@@ -56,10 +60,18 @@ def folder_page(
             order_direction=direction.upper(),
         ),
     )
+    for item in page.items:
+        _check_file_id(item.file_id)
     folders_remember_listed(
         request=request, share_id=facts.share_id, items=page.items, parent_id=folder_id
     )
     return page
+
+
+def _check_file_id(file_id: str) -> None:
+    """Refuse a file id from PDS that our URLs cannot carry: no link could be made to it."""
+    if not FILE_ID.fullmatch(file_id):
+        raise errors.BadResponse("PDS answered a file id our URLs cannot carry")
 
 
 def breadcrumbs(*, request: HttpRequest, facts: ShareFacts, folder_id: str) -> list[Crumb]:
@@ -83,7 +95,12 @@ def breadcrumbs(*, request: HttpRequest, facts: ShareFacts, folder_id: str) -> l
                 file_id=file_id, share_id=facts.share_id, share_token=token
             ),
         )
+        if not item.is_folder:
+            # Some PDS versions list a file's "children" as nothing instead of refusing.
+            raise errors.FileNotFound("not a folder")
         parent = item.parent_file_id if item.parent_file_id not in ("", "root") else None
+        if parent is not None:
+            _check_file_id(parent)  # it becomes a crumb's link
         learned[file_id] = (item.name, parent)
         return item.name, parent
 

@@ -3,6 +3,7 @@
 from django.urls import path, register_converter
 
 from . import views
+from .selectors import FILE_ID
 
 
 class ShareIdConverter:
@@ -23,7 +24,7 @@ class ShareIdConverter:
 class FileIdConverter:
     """File ids: PDS's are `[a-z0-9]{1,50}`; this allows case, `_` and `-` too, never dots."""
 
-    regex = "[A-Za-z0-9_-]{1,128}"
+    regex = FILE_ID.pattern
 
     def to_python(self, value: str) -> str:
         return value

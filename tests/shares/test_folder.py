@@ -275,3 +275,39 @@ def test_a_password_share_folder_without_a_token_asks_for_the_password(client, p
 
 def test_posting_to_a_folder_is_refused(opened, pds):
     assert opened.post(FOLDER).status_code == 405
+
+
+@pytest.mark.parametrize("file_id", ["a.b", "x" * 200, "a/b", "a b"])
+def test_a_file_id_our_urls_cannot_carry_is_a_bad_answer_not_a_crash(client, pds, file_id):
+    add_share(pds, SHARE)
+    add_token(pds, SHARE)
+    add_list(pds, [file_json("f1", "ok.txt"), file_json(file_id, "odd", folder=True)])
+
+    response = client.get(f"/s/{SHARE}/")
+
+    assert response.status_code == 502
+    assert "The drive cannot be reached" in response.content.decode()
+
+
+def test_a_breadcrumb_parent_our_urls_cannot_carry_is_a_bad_answer(client, pds):
+    add_share(pds, SHARE)
+    add_token(pds, SHARE)
+    add_list(pds, [], parent_file_id="d3")
+    pds.post(url("file/get"), json=file_json("d3", "Day 1", folder=True, parent="../d2"))
+
+    response = client.get(f"/s/{SHARE}/folder/d3/")
+
+    assert response.status_code == 502
+
+
+def test_a_folder_address_naming_a_file_is_a_404(client, pds):
+    add_share(pds, SHARE)
+    add_token(pds, SHARE)
+    # As some PDS versions answer: a file has no children, rather than an error.
+    add_list(pds, [], parent_file_id="f9")
+    pds.post(url("file/get"), json=file_json("f9", "report.pdf", parent="root"))
+
+    response = client.get(f"/s/{SHARE}/folder/f9/")
+
+    assert response.status_code == 404
+    assert "report.pdf" not in response.content.decode()
