@@ -220,7 +220,11 @@ def _share_settings(body: Body, *, creating: bool) -> dict[str, Any]:
             "share_policy", tuple(ShareLink.Policy.values), default=ShareLink.Policy.URL
         )
     elif body.has("status"):
-        given["status"] = body.choice("status", tuple(ShareLink.Status.values), default="")
+        # Not `choice`, which reads "" as "the default": an update has none, and an empty
+        # status would reach the database's check constraint as a 500.
+        if body.string("status") not in ShareLink.Status.values:
+            raise invalid_parameter("status", "It must be enabled or disabled.")
+        given["status"] = body.string("status")
     return given
 
 

@@ -320,6 +320,7 @@ def test_expired_is_computed_from_the_expiration(alice, tree):
     ("fields", "code", "field"),
     [
         ({"status": "paused"}, "InvalidParameter", "status"),
+        ({"status": ""}, "InvalidParameter", "status"),
         ({"share_pwd": "a b"}, "InvalidParameter", "share_pwd"),
         ({"preview_count": -2}, "InvalidParameterOutOfRange", "preview_count"),
         ({"expiration": "2030-13-01T00:00:00Z"}, "InvalidParameter", "expiration"),
