@@ -113,3 +113,7 @@ def password_failure_record(*, address: str, share_id: str) -> None:
         except ValueError:
             # The counter expired between add() and incr(): start the new window at one.
             cache.add(key, 1, timeout=left + 5)
+        else:
+            # Django's generic incr() (the file and database caches) rewrites the value with
+            # the default timeout of 5 minutes, which would end the window early.
+            cache.touch(key, timeout=left + 5)

@@ -140,3 +140,24 @@ def test_attempts_are_allowed_again_in_the_next_window(client, pds, clock):
     clock[0] += 13 * 60
 
     assert _guess(client).status_code == 400
+
+
+def test_counters_in_the_default_file_cache_last_their_whole_window(
+    client, pds, clock, settings, tmp_path, monkeypatch
+):
+    # The deployment default. Django's generic incr() rewrites the value with the cache's
+    # default timeout (5 minutes), which would let a guesser go on after a short pause.
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(tmp_path / "cache"),
+        }
+    }
+    monkeypatch.setattr("time.time", lambda: clock[0])
+    _wrong_everywhere(pds)
+    for _ in range(10):
+        _guess(client)
+
+    clock[0] += 12 * 60  # still in the same 15-minute window
+
+    assert _guess(client).status_code == 429
