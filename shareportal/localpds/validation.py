@@ -32,9 +32,10 @@ def parse_rfc3339(text: str, *, zone_required: bool = True) -> datetime | None:
     zone = "+00:00" if not zone or zone in "Zz" else zone
     try:
         value = datetime.fromisoformat(f"{day}T{clock}{fraction}{zone}")
-    except ValueError:
+        # Year 9999 at -23:59 is valid text but past datetime's range once made UTC.
+        return value.astimezone(UTC)
+    except (ValueError, OverflowError):
         return None
-    return value.astimezone(UTC)
 
 
 class Body:

@@ -112,6 +112,9 @@ def test_share_all_files_needs_no_file_list(alice, tree):
         ({"expiration": "tomorrow"}, "InvalidParameter", "expiration"),
         ({"expiration": "2030-01-01"}, "InvalidParameter", "expiration"),
         ({"expiration": "2030-01-01T00:00:00"}, "InvalidParameter", "expiration"),
+        # Valid text whose instant falls outside what a datetime can hold once made UTC.
+        ({"expiration": "9999-12-31T23:59:59-23:59"}, "InvalidParameter", "expiration"),
+        ({"expiration": "0001-01-01T00:00:00+01:00"}, "InvalidParameter", "expiration"),
         ({"disable_download": "true"}, "InvalidParameter", "disable_download"),
         ({"require_login": 1}, "InvalidParameter", "require_login"),
         ({"download_limit": -1}, "InvalidParameterOutOfRange", "download_limit"),

@@ -201,6 +201,7 @@ def test_search_with_the_documented_example_query(alice, shares):
         "status = 'paused'",
         "colour = 'red'",
         "created_at >= 'yesterday'",
+        "created_at > '9999-12-31T23:59:59-23:59'",
         "status in 'enabled'",
         "status = 'enabled' or status = 'disabled'",
         "status = 'enabled",
