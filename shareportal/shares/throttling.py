@@ -1,9 +1,9 @@
 """Throttling of share password attempts, by client address, in the shared cache.
 
 Two fixed windows bound guessing: 10 failures per address per share in 15 minutes, and 50 per
-address across all shares in an hour. The counters live in Django's default cache, which the
-settings make shared by every process of a deployment (files on one machine, or Redis), so a
-visitor cannot escape the limit by landing on another worker.
+address across all shares in an hour (an IPv6 address counts as its /64). The counters live in
+Django's default cache, which the settings make shared by every process of a deployment (files
+on one machine, or Redis), so a visitor cannot escape the limit by landing on another worker.
 """
 
 import ipaddress
@@ -75,10 +75,28 @@ def client_address(request: HttpRequest) -> str:
     return address
 
 
+def _counted_as(address: str) -> str:
+    """Who the counters count: an IPv4 address, or the /64 network of an IPv6 one.
+
+    One IPv6 subscriber is given at least a /64 and can use any of its addresses, so counting
+    single IPv6 addresses would hand each visitor billions of fresh limits. The canonical form
+    also keeps "2001:DB8::1" and "2001:db8:0::1" from being counted apart.
+    """
+    ip = _ip(address)
+    if ip is None:
+        return address
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped:
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.IPv6Network((ip, 64), strict=False))
+    return str(ip)
+
+
 def _key(rule: Rule, *, address: str, share_id: str, window_index: int) -> str:
+    who = _counted_as(address)
     if rule.scope == "share":
-        return f"shares:pwd-fail:{rule.window}:{window_index}:{address}:{share_id}"
-    return f"shares:pwd-fail:{rule.window}:{window_index}:{address}"
+        return f"shares:pwd-fail:{rule.window}:{window_index}:{who}:{share_id}"
+    return f"shares:pwd-fail:{rule.window}:{window_index}:{who}"
 
 
 def _window(rule: Rule, moment: float) -> tuple[int, int]:

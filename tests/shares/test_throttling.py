@@ -161,3 +161,21 @@ def test_counters_in_the_default_file_cache_last_their_whole_window(
     clock[0] += 12 * 60  # still in the same 15-minute window
 
     assert _guess(client).status_code == 429
+
+
+def test_ipv6_addresses_are_counted_by_their_64_network(client, pds):
+    _wrong_everywhere(pds)
+    # Every address of a /64 belongs to one subscriber, who may use any of them.
+    for n in range(10):
+        _guess(client, REMOTE_ADDR=f"2001:db8:1:2::{n + 1:x}")
+
+    assert _guess(client, REMOTE_ADDR="2001:DB8:1:2:ffff:ffff:ffff:ffff").status_code == 429
+    assert _guess(client, REMOTE_ADDR="2001:db8:1:3::1").status_code == 400
+
+
+def test_an_ipv4_mapped_ipv6_peer_counts_as_its_ipv4_address(client, pds):
+    _wrong_everywhere(pds)
+    for _ in range(10):
+        _guess(client, REMOTE_ADDR="::ffff:203.0.113.5")
+
+    assert _guess(client, REMOTE_ADDR="203.0.113.5").status_code == 429
