@@ -1,7 +1,7 @@
 """The public share pages: landing and password, folders, downloads, and the site's home."""
 
 import logging
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import unquote, urlencode, urlsplit
 
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
@@ -152,8 +152,9 @@ def _next_url(request: HttpRequest, share_id: str) -> str:
     landing = reverse("shares:share", args=[share_id])
     wanted = request.POST.get("next") or request.GET.get("next") or ""
     safe = url_has_allowed_host_and_scheme(wanted, allowed_hosts=None)
-    # ".." would let a browser resolve the path to a page outside the share.
-    if safe and wanted.startswith(landing) and ".." not in wanted:
+    # ".." would let a browser resolve the path to a page outside the share, and browsers treat
+    # "%2e%2e" as ".." too.
+    if safe and wanted.startswith(landing) and ".." not in unquote(wanted):
         return wanted
     return landing
 

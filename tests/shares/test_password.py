@@ -118,6 +118,8 @@ def test_unlocking_returns_to_the_page_that_asked_for_the_password(client, pds):
         "/s/other12345/",
         "/dashboard/",
         "/s/YWkUdz2SJir/../../dashboard/",
+        "/s/YWkUdz2SJir/%2e%2e/%2E%2e/dashboard/",
+        "/s/YWkUdz2SJir/.%2e/.%2e/dashboard/",
     ],
 )
 def test_unlocking_never_redirects_outside_the_share(client, pds, next_url):
