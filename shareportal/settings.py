@@ -144,8 +144,8 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL and IMMEDIATE transactions let the two processes and their threads share one file
-    # without "database is locked" errors under ordinary load.
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # without "database is locked" errors under ordinary load. Connections persist (per
+    # thread) like PostgreSQL's, so a page view does not pay for connecting and the pragmas.
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
@@ -171,6 +171,9 @@ else:
         "default": {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
             "LOCATION": str(DATA_DIR / "cache" / SERVICE),
+            # The stock limit (300 entries, then a third culled at random) would let anyone
+            # wipe the password-attempt counters by making enough entries of their own.
+            "OPTIONS": {"MAX_ENTRIES": env_int("CACHE_MAX_ENTRIES", 1_000_000)},
         }
     }
 

@@ -7,35 +7,19 @@ follows the consent POST, so a policy of `'self'` alone would strand the user on
 import base64
 import hashlib
 import secrets
-import shutil
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
 import requests
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(shutil.which("chromium") is None, reason="chromium is not installed"),
-]
+pytestmark = pytest.mark.browser
 
 # The redirect URI seed_demo registers for the portal; the browser never resolves the host,
 # because the test answers every request to it itself.
 CALLBACK = "http://testserver/dashboard/oauth/callback/"
 
 
-@pytest.fixture
-def chromium():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=shutil.which("chromium"), args=["--no-sandbox"]
-        )
-        yield browser
-        browser.close()
-
-
-def test_owner_signs_in_consents_and_lands_on_the_client_with_a_working_code(live_pds, chromium):
+def test_owner_signs_in_consents_and_lands_on_the_client_with_a_working_code(live_pds, browser):
     verifier = secrets.token_urlsafe(48)
     digest = hashlib.sha256(verifier.encode()).digest()
     challenge = base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
@@ -48,7 +32,8 @@ def test_owner_signs_in_consents_and_lands_on_the_client_with_a_working_code(liv
         "code_challenge_method": "S256",
         "login_type": "default",
     }
-    page = chromium.new_page()
+    context = browser.new_context()
+    page = context.new_page()
     landed: list[str] = []
 
     def client_answers(route):
@@ -64,6 +49,7 @@ def test_owner_signs_in_consents_and_lands_on_the_client_with_a_working_code(liv
     page.wait_for_selector("button[value=allow]")
     page.click("button[value=allow]")
     page.wait_for_url(f"{CALLBACK}**", timeout=10_000)
+    context.close()
 
     params = parse_qs(urlsplit(landed[0]).query)
     assert params["state"] == ["browser-state"]
