@@ -14,6 +14,7 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
+from django.db import models
 from django.db.models import Q, QuerySet
 
 from .apierrors import invalid_parameter
@@ -25,15 +26,23 @@ def _encode_value(value: Any) -> Any:
     return value
 
 
+_INT64 = range(-(2**63), 2**63)
+
+
 def _decode_value(raw: Any, kind: type) -> Any:
+    """A marker's value checked against what this listing could have put there.
+
+    Markers are only base64, so a client can forge one; anything the database would choke on
+    (a non-UTC-able date, a 70-bit number, a NUL, a string for an integer key) must be a 400.
+    """
     if kind is datetime:
         value = datetime.fromisoformat(raw) if isinstance(raw, str) else None
         if value is None or value.tzinfo is None:
             raise ValueError(raw)
-        return value
-    if kind is int and (isinstance(raw, bool) or not isinstance(raw, int)):
+        return value.astimezone(UTC)  # OverflowError past year 9999
+    if kind is int and (isinstance(raw, bool) or not isinstance(raw, int) or raw not in _INT64):
         raise ValueError(raw)
-    if kind is str and not isinstance(raw, str):
+    if kind is str and (not isinstance(raw, str) or "\x00" in raw):
         raise ValueError(raw)
     return raw
 
@@ -44,18 +53,25 @@ def marker_encode(order: str, after_value: Any, after_pk: str | int) -> str:
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
-def marker_decode(marker: str, order: str, kind: type) -> tuple[Any, str | int]:
+def marker_decode(
+    marker: str, order: str, kind: type, pk_kind: type = str
+) -> tuple[Any, str | int]:
     """The (sort value, primary key) a marker continues after; 400 naming `marker` if bad."""
     try:
         raw = base64.urlsafe_b64decode(marker + "=" * (-len(marker) % 4))
         data = json.loads(raw)
         if not isinstance(data, dict) or data.get("o") != order:
             raise ValueError(marker)
-        pk = data["k"]
-        if isinstance(pk, bool) or not isinstance(pk, str | int):
-            raise ValueError(marker)
-        return _decode_value(data["v"], kind), pk
-    except (ValueError, KeyError, TypeError, binascii.Error, UnicodeDecodeError):
+        return _decode_value(data["v"], kind), _decode_value(data["k"], pk_kind)
+    except (
+        ValueError,
+        KeyError,
+        TypeError,
+        OverflowError,
+        RecursionError,
+        binascii.Error,
+        UnicodeDecodeError,
+    ):
         raise invalid_parameter(
             "marker",
             "It is not a next_marker this listing gave out (or it was made for another order).",
@@ -72,10 +88,12 @@ def keyset_page(
     limit: int,
 ) -> tuple[list, str]:
     """One page of `queryset` ordered by (`key`, pk) and the marker of the next one ("" last)."""
-    pk = queryset.model._meta.pk.name
+    pk_field = queryset.model._meta.pk
+    pk = pk_field.name
     order = f"{key}:{'desc' if descending else 'asc'}"
     if marker:
-        value, after_pk = marker_decode(marker, order, kind)
+        pk_kind = int if isinstance(pk_field, models.IntegerField) else str
+        value, after_pk = marker_decode(marker, order, kind, pk_kind)
         beyond = "lt" if descending else "gt"
         # The plain bound on the sort key comes first so the database can seek into the
         # (parent, key, pk) index; the OR alone makes SQLite scan every earlier row, and a late

@@ -1,6 +1,8 @@
 """`file/list` paging by `marker`: every item exactly once, in order, in every order, and a late
 page costs what the first does (keyset, no OFFSET)."""
 
+import base64
+import json
 from datetime import timedelta
 
 import pytest
@@ -9,7 +11,16 @@ from django.test.utils import CaptureQueriesContext
 
 from shareportal.localpds.models import File
 
-from .api_helpers import BASE_TIME, call, drive_of, make_file, make_share, share_token_of, token_for
+from .api_helpers import (
+    BASE_TIME,
+    assert_error,
+    call,
+    drive_of,
+    make_file,
+    make_share,
+    share_token_of,
+    token_for,
+)
 
 pytestmark = [pytest.mark.urls("shareportal.localpds.urls"), pytest.mark.django_db]
 
@@ -148,3 +159,41 @@ def test_a_late_page_runs_the_same_queries_as_the_first(alice, big_folder):
     listing = [q["sql"] for q in late.captured_queries if "localpds_file" in q["sql"]][-1]
     assert "OFFSET" not in listing.upper()
     assert f"LIMIT {body['limit'] + 1}" in listing.upper()
+
+
+def forged_marker(order: str, value, key) -> str:
+    """A marker in the listing's own format (base64 JSON), as a client could craft one."""
+    raw = json.dumps({"o": order, "v": value, "k": key}).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+@pytest.mark.parametrize(
+    ("order_by", "value", "key"),
+    [
+        ("created_at", "9999-12-31T23:59:59-23:59", "a"),
+        ("created_at", "2024-01-01T00:00:00", "a"),
+        ("size", 2**70, "a"),
+        ("name", "a\x00b", "a"),
+        ("name", "a", ["a"]),
+    ],
+)
+def test_a_forged_file_marker_is_refused_by_name(alice, order_by, value, key):
+    body = {
+        "drive_id": drive_of(alice).drive_id,
+        "parent_file_id": "root",
+        "order_by": order_by,
+        "marker": forged_marker(f"{order_by}:asc", value, key),
+    }
+
+    response = call("file/list", body, token=token_for(alice))
+
+    assert_error(response, 400, "InvalidParameter", field="marker")
+
+
+@pytest.mark.parametrize("key", ["abc", 2**70, "1"])
+def test_a_forged_drive_marker_is_refused_by_name(alice, key):
+    marker = forged_marker("created_at:asc", "2024-01-01T00:00:00+00:00", key)
+
+    response = call("drive/list_my_drives", {"marker": marker}, token=token_for(alice))
+
+    assert_error(response, 400, "InvalidParameter", field="marker")
