@@ -23,8 +23,10 @@ class ListingForm(forms.Form):
         choices=[(key, key) for key in ORDER_BY], required=False, initial="name"
     )
     dir = forms.ChoiceField(choices=[("asc", "asc"), ("desc", "desc")], required=False)
-    # PDS markers are opaque; a long one is not one PDS gave us.
-    marker = forms.CharField(max_length=1024, required=False, strip=False)
+    # PDS markers are opaque, and the embedded PDS's carry the last row's sort value: a name of
+    # 1,024 characters makes one of about 1,450. Longer than a request line can carry (4 KiB in
+    # gunicorn) is not one PDS gave us.
+    marker = forms.CharField(max_length=4096, required=False, strip=False)
 
     def clean(self) -> dict:
         data = super().clean()
