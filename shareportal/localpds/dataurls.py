@@ -49,4 +49,6 @@ def verify(file_id: str, kind: str, expires: str, signature: str) -> bool:
         return False
     if kind not in KINDS or expires_at < time.time():
         return False
-    return hmac.compare_digest(_signature(file_id, kind, expires_at), signature or "")
+    # As bytes: compare_digest refuses (TypeError) a str with any non-ASCII character.
+    expected = _signature(file_id, kind, expires_at).encode()
+    return hmac.compare_digest(expected, (signature or "").encode())

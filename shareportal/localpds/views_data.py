@@ -28,7 +28,9 @@ from .thumbnails import thumbnail_path
 # run inside the viewer, not in our origin.
 SANDBOX_POLICY = "sandbox"
 UNSANDBOXED_TYPES = {"application/pdf"}
-_RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
+_RANGE = re.compile(r"^bytes=(\d*)-(\d*)$", re.ASCII)
+# Past any file's size; a longer number is read as this instead of overflowing int().
+_BEYOND_ANY_SIZE = 10**18
 # Characters that reorder text (a name like "invoice\u202egpj.exe" shows as "invoiceexe.jpg"):
 # a saved file must not get a name that lies about its type.
 _BIDI_CONTROLS = dict.fromkeys(
@@ -78,6 +80,12 @@ class _Slice:
         self._handle.close()
 
 
+def _byte_number(digits: str) -> int:
+    """A Range number; int() refuses more than 4,300 digits, so huge ones are capped."""
+    digits = digits.lstrip("0") or "0"
+    return int(digits) if len(digits) <= 18 else _BEYOND_ANY_SIZE
+
+
 def _byte_range(header: str, size: int) -> tuple[int, int] | str | None:
     """The (first, last) byte of a single-range `Range` header.
 
@@ -91,16 +99,16 @@ def _byte_range(header: str, size: int) -> tuple[int, int] | str | None:
     if not first and not last:
         return None
     if not first:
-        suffix = int(last)
+        suffix = _byte_number(last)
         if suffix == 0 or size == 0:
             return "unsatisfiable"
         return max(0, size - suffix), size - 1
-    start = int(first)
-    if last and int(last) < start:
+    start = _byte_number(first)
+    if last and _byte_number(last) < start:
         return None
     if start >= size:
         return "unsatisfiable"
-    return start, min(int(last), size - 1) if last else size - 1
+    return start, min(_byte_number(last), size - 1) if last else size - 1
 
 
 def _serve(

@@ -2,7 +2,7 @@
 
 import io
 import time
-from urllib.parse import unquote
+from urllib.parse import quote, unquote
 
 import pytest
 from django.test import RequestFactory
@@ -100,6 +100,13 @@ def test_a_signature_for_another_file_or_kind_is_forbidden(client, drive, stored
     assert client.get(f"/data/{other.file_id}/download").status_code == 403
 
 
+@pytest.mark.parametrize("signature", ["\u00e9" * 64, "\U0001f600", "%00"])
+def test_a_signature_that_is_not_ascii_is_forbidden(client, stored, signature):
+    unsigned = signed(stored.file_id).split("&s=")[0]
+    response = client.get(f"{unsigned}&s={quote(signature)}")
+    assert response.status_code == 403
+
+
 def test_an_expired_url_is_forbidden(client, stored):
     response = client.get(signed(stored.file_id, expire_sec=-1))
     assert response.status_code == 403
@@ -142,6 +149,10 @@ def test_head_gives_the_headers_without_the_body(client, stored):
         ("bytes=1000-", 1000, 1023),
         ("bytes=-24", 1000, 1023),
         ("bytes=1000-5000", 1000, 1023),
+        # Numbers too long for int() (over 4,300 digits) still read as numbers.
+        ("bytes=0-" + "9" * 5000, 0, 1023),
+        ("bytes=-" + "9" * 5000, 0, 1023),
+        ("bytes=" + "0" * 5000 + "1000-", 1000, 1023),
     ],
 )
 def test_a_single_range_gets_206_with_exactly_those_bytes(client, stored, header, first, last):
@@ -152,7 +163,9 @@ def test_a_single_range_gets_206_with_exactly_those_bytes(client, stored, header
     assert body(response) == CONTENT[first : last + 1]
 
 
-@pytest.mark.parametrize("header", ["bytes=5000-6000", "bytes=1024-", "bytes=-0"])
+@pytest.mark.parametrize(
+    "header", ["bytes=5000-6000", "bytes=1024-", "bytes=-0", "bytes=" + "9" * 5000 + "-"]
+)
 def test_a_range_past_the_end_gets_416_with_the_size(client, stored, header):
     response = client.get(signed(stored.file_id), HTTP_RANGE=header)
     assert response.status_code == 416
