@@ -49,7 +49,9 @@ IDEMPOTENT_OPERATIONS = frozenset(
         "drive/get_default_drive",
     }
 )
-RETRY_STATUSES = frozenset({429, 502, 503, 504})
+# Not 429: a rate limit asks for fewer calls, and the visitor is better told to come back
+# (our 503 with its Retry-After) than kept waiting while we add to the load.
+RETRY_STATUSES = frozenset({502, 503, 504})
 # A visitor is waiting on every call: a Retry-After longer than this is passed on to them
 # (as RateLimited / Unavailable) instead of holding the page open.
 MAX_RETRY_AFTER = 5.0
