@@ -106,10 +106,11 @@ def download(request: HttpRequest, *, share_id: str, file_id: str) -> HttpRespon
         ),
     )
     if not data_url_trusted(link.url):
-        # The URL is signed, so only its host is logged: the one to add to PDS_DATA_ORIGINS.
+        # The URL is signed (and its userinfo may hold a credential), so only the host and port
+        # are logged: what to add to PDS_DATA_ORIGINS.
         logger.warning(
             "Refused a download URL on the untrusted host %r (share %s)",
-            urlsplit(link.url).netloc,
+            urlsplit(link.url).netloc.rpartition("@")[2],
             share_id,
         )
         return problem_response(request, "untrusted_host", status=502, share_id=share_id)

@@ -42,6 +42,11 @@ def test_a_download_redirects_to_the_signed_url_and_is_never_stored(client, pds)
         "http://data.test@evil.example/f1",
         "http://data.test:8080/f1",
         "javascript:alert(1)",
+        "/data/f1",
+        "//evil.example/f1",
+        "http://data.test\\@evil.example/f1",
+        "https://data.test/f1",
+        "ftp://data.test/f1",
     ],
 )
 def test_a_download_url_on_an_untrusted_host_is_refused(client, pds, signed):
@@ -53,6 +58,22 @@ def test_a_download_url_on_an_untrusted_host_is_refused(client, pds, signed):
     assert response.status_code == 502
     assert "Location" not in response
     assert "does not trust" in response.content.decode()
+
+
+def test_a_refused_download_host_is_logged_without_the_userinfo_or_the_signature(
+    client, pds, caplog
+):
+    _open(client, pds)
+    pds.post(
+        url("file/get_download_url"), json={"url": "https://tok-SECRET@evil.example:444/f1?sig=S1G"}
+    )
+
+    client.get(DOWNLOAD)
+
+    [record] = [r for r in caplog.records if r.name == "shareportal.shares.views"]
+    assert "evil.example:444" in record.getMessage()
+    assert "SECRET" not in record.getMessage()
+    assert "S1G" not in record.getMessage()
 
 
 def test_disabled_downloads_answer_403_without_asking_pds(client, pds):
