@@ -6,6 +6,8 @@ bodies repeat it as `requestId`. The codes and statuses are those of pds-api.md 
 
 import logging
 import uuid
+from collections.abc import Callable
+from functools import wraps
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
@@ -53,6 +55,28 @@ def error_response(error: PdsApiError, request_id: str) -> JsonResponse:
         response[name] = value
     response[REQUEST_ID_HEADER] = request_id
     return response
+
+
+def with_request_id(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Give every answer of a non-API view (data URLs, OAuth pages) an `x-ca-request-id`.
+
+    Outermost, so the 405 of `require_http_methods` gets one too.
+    """
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        response = view(request, *args, **kwargs)
+        if REQUEST_ID_HEADER not in response:
+            response[REQUEST_ID_HEADER] = new_request_id()
+        return response
+
+    return wrapped
+
+
+def json_bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """The pds process's 400 handler (a disallowed Host, an unreadable form): JSON, not HTML."""
+    error = PdsApiError(400, "InvalidParameter", "The request is malformed and was not read.")
+    return error_response(error, new_request_id())
 
 
 def json_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

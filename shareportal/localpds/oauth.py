@@ -23,6 +23,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from . import oauth_services
+from .apierrors import with_request_id
 from .forms import ConsentForm, SignInForm
 from .models import User
 from .oauth_services import AuthorizationRequest, IssuedTokens, OAuthError
@@ -78,6 +79,7 @@ def _page(
     return _allow_redirect_to_client(request, response, authz)
 
 
+@with_request_id
 @never_cache
 @require_http_methods(["GET", "POST"])
 def authorize(request: HttpRequest) -> HttpResponse:
@@ -145,6 +147,7 @@ def _code_redirect(authz: AuthorizationRequest, user: User) -> HttpResponse:
     return HttpResponseRedirect(authz.redirect_url({"code": code}))
 
 
+@with_request_id
 @never_cache
 @require_http_methods(["GET", "POST"])
 def sign_out(request: HttpRequest) -> HttpResponse:

@@ -14,6 +14,7 @@ urlpatterns = [
     path("data/<str:file_id>/<str:kind>", views_data.data, name="localpds-data"),
 ]
 
-# The pds process answers its own 404s and 500s as PDS does: JSON with a request id.
+# The pds process answers its own 400s, 404s and 500s as PDS does: JSON with a request id.
+handler400 = "shareportal.localpds.apierrors.json_bad_request"
 handler404 = "shareportal.localpds.apierrors.json_not_found"
 handler500 = "shareportal.localpds.apierrors.json_server_error"

@@ -18,6 +18,7 @@ from django.utils.http import http_date
 from django.views.decorators.http import require_http_methods
 
 from . import dataurls
+from .apierrors import with_request_id
 from .models import File
 from .storage import blob_path
 from .thumbnails import thumbnail_path
@@ -178,6 +179,7 @@ def _served_type(file: File) -> str:
     return content_type
 
 
+@with_request_id
 @require_http_methods(["GET", "HEAD"])
 def data(request: HttpRequest, file_id: str, kind: str) -> HttpResponse:
     """Serve `kind` of a file to whoever holds a valid, unexpired signed URL for it."""

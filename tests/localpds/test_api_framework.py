@@ -84,6 +84,16 @@ def test_a_path_outside_the_api_is_a_json_404_too(db):
     assert_error(response, 404, "NotFound")
 
 
+def test_a_request_django_refuses_before_routing_is_a_json_400_with_a_request_id(settings):
+    settings.ALLOWED_HOSTS = ["pds.example.org"]
+
+    response = Client(raise_request_exception=False).post(
+        "/v2/user/get", "{}", content_type="application/json", headers={"host": "evil.example"}
+    )
+
+    assert_error(response, 400, "InvalidParameter")
+
+
 def test_the_server_error_handler_answers_json_with_a_request_id(rf):
     response = json_server_error(rf.get("/v2/x"))
 

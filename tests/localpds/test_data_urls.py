@@ -134,6 +134,20 @@ def test_other_methods_are_not_allowed(client, stored):
     assert client.delete(url).status_code == 405
 
 
+def test_every_data_url_answer_carries_a_request_id(client, stored):
+    url = signed(stored.file_id)
+    answers = [
+        client.get(url),
+        client.head(url),
+        client.post(url),
+        client.get(url, HTTP_RANGE="bytes=5000-"),
+        client.get(url.replace("&s=", "&s=0")),
+        client.get(signed("f" * 40)),
+    ]
+    assert [a.status_code for a in answers] == [200, 200, 405, 416, 403, 404]
+    assert all(len(a["x-ca-request-id"]) >= 32 for a in answers)
+
+
 def test_head_gives_the_headers_without_the_body(client, stored):
     response = client.head(signed(stored.file_id))
     assert response.status_code == 200

@@ -48,6 +48,7 @@ def test_signed_out_user_sees_the_drive_sign_in_page_naming_the_client(client, u
     assert "Share portal" in page
     assert 'name="password"' in page
     assert "csrfmiddlewaretoken" in page
+    assert len(response["x-ca-request-id"]) >= 32
 
 
 def test_unknown_client_gets_an_error_page_and_no_redirect(client, setup):
