@@ -89,6 +89,10 @@ PROBLEMS = {
         _("This address is not valid"),
         _("Part of the address was changed or cut off. Go back to the share and try again."),
     ),
+    "form_expired": Problem(
+        _("This form has expired"),
+        _("For your safety it was not sent. Go back, reload the page and try again."),
+    ),
     "too_many_attempts": Problem(
         _("Too many wrong passwords"),
         _("To protect this share, password attempts from your connection are paused."),

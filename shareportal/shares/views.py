@@ -224,3 +224,15 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
 def server_error(request: HttpRequest) -> HttpResponse:
     """Our 500 (`handler500`): a plain page from a template that needs no context."""
     return HttpResponse(loader.get_template("500.html").render(), status=500)
+
+
+@private_page
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """Our 403 for a form sent without a valid CSRF token (`CSRF_FAILURE_VIEW`).
+
+    Usually the visitor's cookie went away while the form was open (a cleared browser, a
+    private window); they need a fresh form, not Django's technical page.
+    """
+    match = request.resolver_match
+    share_id = match.kwargs.get("share_id", "") if match else ""
+    return problem_response(request, "form_expired", status=403, share_id=share_id)

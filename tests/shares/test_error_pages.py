@@ -46,3 +46,19 @@ def test_an_unexpected_crash_shows_the_500_page_not_a_traceback(monkeypatch):
     assert "Something went wrong" in page
     assert "secret" not in page
     assert "RuntimeError" not in page
+
+
+def test_a_form_sent_without_its_csrf_token_gets_our_private_403(settings):
+    # Named here as settings.py should name it (CSRF_FAILURE_VIEW; asked of the lead).
+    settings.CSRF_FAILURE_VIEW = "shareportal.shares.views.csrf_failure"
+    client = Client(enforce_csrf_checks=True)
+
+    response = client.post("/s/sAvciMEXKRz/", {"password": "x"})
+
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert "This form has expired" in page
+    assert 'href="/s/sAvciMEXKRz/"' in page
+    assert response["Cache-Control"] == "no-store, private"
+    assert response["X-Robots-Tag"] == "noindex"
+    assert "frame-ancestors 'none'" in response["Content-Security-Policy"]
