@@ -397,7 +397,7 @@ def _json_body(response: requests.Response, *, request_id: str, empty_ok: bool) 
         return {}
     try:
         data = response.json()
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: absurdly nested JSON
         data = None
     if not isinstance(data, dict):
         raise errors.BadResponse(

@@ -146,7 +146,7 @@ def _oauth_error(body: dict, *, status: int, request_id: str) -> errors.PdsError
 def _json_object(response: requests.Response) -> dict:
     try:
         body = response.json()
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: absurdly nested JSON
         return {}
     return body if isinstance(body, dict) else {}
 

@@ -249,3 +249,10 @@ def test_other_oauth_errors_are_plain_pds_errors(client, pds):
 
     assert type(caught.value) is errors.PdsError
     assert caught.value.code == "invalid_client"
+
+
+def test_an_absurdly_nested_error_body_still_gives_the_error_by_its_status(client, pds):
+    pds.post(url("share_link/get"), status=404, body='{"a":' * 100_000 + "1" + "}" * 100_000)
+
+    with pytest.raises(errors.FileNotFound):
+        client.get_share_link("at", "S1234")

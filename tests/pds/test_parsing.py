@@ -253,3 +253,10 @@ def test_an_empty_answer_to_a_read_is_a_bad_response(client, pds):
 
     with pytest.raises(errors.BadResponse):
         client.get_share_link("at", "S1234")
+
+
+def test_absurdly_nested_json_is_a_bad_response_not_a_crash(client, pds):
+    pds.post(url("share_link/get"), status=200, body="[" * 100_000 + "]" * 100_000)
+
+    with pytest.raises(errors.BadResponse):
+        client.get_share_link("at", "S1234")
