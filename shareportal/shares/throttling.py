@@ -40,8 +40,14 @@ def _trusted_networks(proxies: tuple[str, ...]) -> tuple[Network, ...]:
 
 
 def _ip(value: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    """An address, also as some proxies write it with the client's port ("[v6]:443", "v4:443")."""
+    text = value.strip()
+    if text.startswith("["):
+        text = text[1:].partition("]")[0]
+    elif text.count(":") == 1:
+        text = text.partition(":")[0]
     try:
-        return ipaddress.ip_address(value.strip())
+        return ipaddress.ip_address(text)
     except ValueError:
         return None
 
@@ -67,10 +73,11 @@ def client_address(request: HttpRequest) -> str:
         return address
     forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
     for hop in reversed([h.strip() for h in forwarded.split(",") if h.strip()]):
-        if _ip(hop) is None:
+        ip = _ip(hop)
+        if ip is None:
             break
-        address = hop
-        if not _is_trusted(hop):
+        address = str(ip)
+        if not _is_trusted(address):
             break
     return address
 

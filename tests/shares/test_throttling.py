@@ -114,6 +114,21 @@ def test_a_trusted_proxy_is_believed_about_the_client_address(client, pds, setti
     assert other.status_code == 400
 
 
+def test_a_forwarded_address_with_a_port_counts_as_its_address(client, pds, settings):
+    # Some proxies append the client's port; without reading past it every visitor would fall
+    # back to the proxy's own address and share one counter.
+    settings.TRUSTED_PROXIES = ["10.0.0.1"]
+    _wrong_everywhere(pds)
+    for n in range(10):
+        _guess(client, REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR=f"198.51.100.7:{5000 + n}")
+
+    blocked = _guess(client, REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="198.51.100.7")
+    other = _guess(client, REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="[2001:db8::7]:443")
+
+    assert blocked.status_code == 429
+    assert other.status_code == 400
+
+
 def test_a_correct_password_does_not_count_as_a_failure(client, pds):
     pds.post(
         "http://pds.test/v2/share_link/get_share_token",
