@@ -4,6 +4,7 @@ Every knob is an environment variable with a safe default, listed in `.env.examp
 file beside `manage.py` is read first, for development; real environment variables win.
 """
 
+import ipaddress
 import os
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -190,6 +191,9 @@ HTTPS = PUBLIC_BASE_URL.startswith("https://")
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", HTTPS)
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", HTTPS)
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+if SERVICE == "web":
+    # Our own private page (no-store, noindex, a way back) instead of Django's technical one.
+    CSRF_FAILURE_VIEW = "shareportal.shares.views.csrf_failure"
 SECURE_PROXY_SSL_HEADER = (
     ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("TRUST_X_FORWARDED_PROTO") else None
 )
@@ -231,6 +235,13 @@ PDS_OAUTH_REDIRECT_URI = env_str(
 # Visitors' password attempts are throttled by client address. The address is the
 # connection's peer unless it is one of these proxies, whose X-Forwarded-For is believed.
 TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"TRUSTED_PROXIES entries must be IP addresses or networks, not {_proxy!r}"
+        ) from None
 
 # A strict policy from the first commit: no inline script without the nonce, nothing from other
 # origins except the PDS data host for images, and no framing.
