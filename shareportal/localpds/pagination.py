@@ -18,6 +18,7 @@ from django.db import models
 from django.db.models import Q, QuerySet
 
 from .apierrors import invalid_parameter
+from .validation import is_text
 
 
 def _encode_value(value: Any) -> Any:
@@ -33,7 +34,8 @@ def _decode_value(raw: Any, kind: type) -> Any:
     """A marker's value checked against what this listing could have put there.
 
     Markers are only base64, so a client can forge one; anything the database would choke on
-    (a non-UTC-able date, a 70-bit number, a NUL, a string for an integer key) must be a 400.
+    (a non-UTC-able date, a 70-bit number, a NUL or lone surrogate, a string for an integer
+    key) must be a 400.
     """
     if kind is datetime:
         value = datetime.fromisoformat(raw) if isinstance(raw, str) else None
@@ -42,7 +44,7 @@ def _decode_value(raw: Any, kind: type) -> Any:
         return value.astimezone(UTC)  # OverflowError past year 9999
     if kind is int and (isinstance(raw, bool) or not isinstance(raw, int) or raw not in _INT64):
         raise ValueError(raw)
-    if kind is str and (not isinstance(raw, str) or "\x00" in raw):
+    if kind is str and (not isinstance(raw, str) or not is_text(raw)):
         raise ValueError(raw)
     return raw
 

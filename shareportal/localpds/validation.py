@@ -38,6 +38,18 @@ def parse_rfc3339(text: str, *, zone_required: bool = True) -> datetime | None:
         return None
 
 
+def is_text(value: str) -> bool:
+    """Whether a JSON string is storable text: no NUL, no lone surrogate ("\\ud800" is valid
+    JSON but not UTF-8, so the database driver would fail on it with a 500)."""
+    if "\x00" in value:
+        return False
+    try:
+        value.encode()
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 class Body:
     """The JSON object of one request, with typed readers that enforce the documented limits."""
 
@@ -57,8 +69,10 @@ class Body:
             return default
         if not isinstance(value, str):
             raise invalid_parameter(name, "It must be a string.")
-        if "\x00" in value:
-            raise invalid_parameter(name, "It must not contain NUL characters.")
+        if not is_text(value):
+            raise invalid_parameter(
+                name, "It must be text without NUL characters or lone surrogates."
+            )
         if max_len is not None and len(value) > max_len:
             raise invalid_parameter(
                 name,
@@ -108,7 +122,7 @@ class Body:
                 raise missing_parameter(name)
             return []
         if not isinstance(value, list) or not all(
-            isinstance(v, str) and v and "\x00" not in v for v in value
+            isinstance(v, str) and v and is_text(v) for v in value
         ):
             raise invalid_parameter(name, "It must be a list of non-empty strings.")
         if not min_items <= len(value) <= max_items:

@@ -180,3 +180,22 @@ def test_a_nul_character_in_a_field_is_refused_by_name(alice_token):
     response = call("user/get", {"user_id": "a\x00b"}, token=alice_token)
 
     assert_error(response, 400, "InvalidParameter", field="user_id")
+
+
+@pytest.mark.parametrize(
+    ("path", "field"),
+    [
+        ("share_link/get_by_anonymous", "share_id"),
+        ("share_link/get_share_id", "share_msg"),
+        ("share_link/create", "share_name"),
+        ("share_link/create", "file_id_list"),
+    ],
+)
+def test_a_lone_surrogate_in_a_field_is_refused_by_name(alice, alice_token, tree, path, field):
+    # "\ud800" is valid JSON but no UTF-8 text: the database driver fails on it.
+    body = {"drive_id": drive_of(alice).drive_id, "file_id_list": [tree.top.file_id]}
+    body[field] = ["\ud800"] if field == "file_id_list" else "\ud800"
+
+    response = call(path, body, token=alice_token)
+
+    assert_error(response, 400, "InvalidParameter", field=field)
