@@ -361,11 +361,13 @@ def share_link_get_share_token(request: HttpRequest, call: Call) -> dict:
     # 0 or nothing means the longest life (§1.9).
     expire_sec = body.integer("expire_sec", default=0, minimum=0, maximum=MAX_EXPIRE_SEC)
     expire_sec = expire_sec or MAX_EXPIRE_SEC
+    # Read for everyone, so a wrong type is a 400 even when it would not matter.
+    check_share_pwd = body.boolean("check_share_pwd", default=True)
     caller = bearer_user(request)
     if share.require_login and caller is None:
         raise PdsApiError(401, "AccessTokenInvalid", "AccessToken is invalid. sign-in required")
     privileged = caller is not None and (caller.is_admin or caller.user_id == share.creator_id)
-    skip_pwd = privileged and not body.boolean("check_share_pwd", default=True)
+    skip_pwd = privileged and not check_share_pwd
     if (
         share.share_pwd
         and not skip_pwd

@@ -148,6 +148,15 @@ def test_nobody_else_may_skip_the_password(alice, bob, tree):
     )
 
 
+def test_check_share_pwd_must_be_a_boolean_for_anyone(alice, tree):
+    share = make_share(alice, [tree.top])
+    body = {"share_id": share.share_id, "check_share_pwd": "no"}
+
+    response = call("share_link/get_share_token", body)
+
+    assert_error(response, 400, "InvalidParameter", field="check_share_pwd")
+
+
 def test_a_login_only_share_needs_a_signed_in_visitor(alice, bob, tree):
     share = make_share(alice, [tree.top], require_login=True)
     body = {"share_id": share.share_id}
