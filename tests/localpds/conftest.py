@@ -61,3 +61,10 @@ def tree(alice) -> Tree:
         other=other,
         hidden=make_file(drive, "hidden.txt", parent=other),
     )
+
+
+@pytest.fixture(autouse=True)
+def _pds_process_settings(settings):
+    """Settings as the `pds` process has them: tests run with the web process's settings, whose
+    CSRF failure page belongs to the portal and cannot render under the PDS's URLs."""
+    settings.CSRF_FAILURE_VIEW = "django.views.csrf.csrf_failure"
