@@ -2,13 +2,17 @@
 
 import re
 from dataclasses import dataclass
+from typing import TypedDict
 
 from django.http import HttpRequest
+from django.urls import reverse
 
 from shareportal.pds import errors
 from shareportal.pds.client import get_client
 from shareportal.pds.types import FileItem, Page
 
+from .datahosts import data_origins, data_url_trusted
+from .display import RowFormats, file_icon, shown_name
 from .services import (
     ShareFacts,
     folders_known,
@@ -25,6 +29,25 @@ MAX_DEPTH = 64
 # The file ids our URLs carry (`urls.FileIdConverter`): PDS's are `[a-z0-9]{1,50}`; this allows
 # case, `_` and `-` too, never dots or slashes.
 FILE_ID = re.compile(r"[A-Za-z0-9_-]{1,128}")
+
+
+class Row(TypedDict):
+    """One line of a listing with everything it shows worked out; the template only places it.
+
+    A dict rather than a dataclass: templates look up dict keys first, and a listing makes
+    hundreds of lookups. Text is plain (the template escapes it); "" means "not shown".
+    """
+
+    name: str  # without bidi controls
+    icon: str
+    folder_href: str  # the folder's page; "" for a file
+    thumbnail: str  # a signed thumbnail URL on a trusted host
+    preview_href: str  # a signed preview URL on a trusted host
+    download_href: str  # "" for folders and when the share disables downloads
+    size: str  # "1.2 MB"; "" for folders and unknown sizes
+    date: str  # the short date (DATE_FORMAT)
+    modified: str  # date and time (SHORT_DATETIME_FORMAT)
+    modified_iso: str  # for <time datetime>
 
 
 @dataclass(frozen=True)
@@ -66,6 +89,49 @@ def folder_page(
         request=request, share_id=facts.share_id, items=page.items, parent_id=folder_id
     )
     return page
+
+
+def listing_rows(*, facts: ShareFacts, items: list[FileItem]) -> list[Row]:
+    """The rows of a listing page, as the active language and time zone show them.
+
+    Links are made by one `reverse()` each and the ids put in by concatenation: file ids are
+    checked against `FILE_ID` (nothing in them to quote), and the id is the last path segment.
+    """
+    placeholder = "0"
+    folder_url = reverse("shares:folder", args=[facts.share_id, placeholder])
+    download_url = reverse("shares:download", args=[facts.share_id, placeholder])
+    folder_head, _, folder_tail = folder_url.rpartition(placeholder)
+    download_head, _, download_tail = download_url.rpartition(placeholder)
+    previews = not facts.disable_preview
+    downloads = not facts.disable_download
+    origins = data_origins()
+    formats = RowFormats()
+    rows: list[Row] = []
+    for item in items:
+        folder = item.is_folder
+        image = previews and not folder and item.category == "image"
+        updated = formats.local(item.updated_at) if item.updated_at else None
+        rows.append(
+            {
+                "name": shown_name(item.name),
+                "icon": file_icon(item),
+                "folder_href": f"{folder_head}{item.file_id}{folder_tail}" if folder else "",
+                "thumbnail": item.thumbnail
+                if image and item.thumbnail and data_url_trusted(item.thumbnail, origins=origins)
+                else "",
+                "preview_href": item.url
+                if image and item.url and data_url_trusted(item.url, origins=origins)
+                else "",
+                "download_href": f"{download_head}{item.file_id}{download_tail}"
+                if downloads and not folder
+                else "",
+                "size": formats.size(item.size) if not folder and item.size is not None else "",
+                "date": formats.date(updated, "DATE_FORMAT") if updated else "",
+                "modified": formats.date(updated, "SHORT_DATETIME_FORMAT") if updated else "",
+                "modified_iso": updated.isoformat() if updated else "",
+            }
+        )
+    return rows
 
 
 def _check_file_id(file_id: str) -> None:

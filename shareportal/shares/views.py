@@ -21,7 +21,7 @@ from .datahosts import data_url_trusted
 from .decorators import pds_problems, private_page
 from .forms import ListingForm, PasswordForm
 from .problems import problem_response
-from .selectors import breadcrumbs, folder_page
+from .selectors import breadcrumbs, folder_page, listing_rows
 from .services import (
     ShareFacts,
     share_call,
@@ -186,8 +186,7 @@ def _listing_ctx(
         here = reverse("shares:share", args=[facts.share_id])
     order = {"sort": data["sort"], "dir": data["dir"]}
     return {
-        "facts": facts,
-        "items": page.items,
+        "rows": listing_rows(facts=facts, items=page.items),
         "next_marker": page.next_marker,
         "next_page": f"{here}?{urlencode({**order, 'marker': page.next_marker})}",
         "is_continuation": bool(data["marker"]),
