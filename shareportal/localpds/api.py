@@ -503,11 +503,15 @@ def file_get(request: HttpRequest, call: Call) -> dict:
 def file_get_download_url(request: HttpRequest, call: Call) -> dict:
     file = _file_for_call(call)
     expire_sec = call.body.integer("expire_sec", default=900, minimum=1, maximum=115200)
+    # The name the download is saved under (§2.4: 1 to 1024 characters); "" keeps the file's.
+    file_name = call.body.string("file_name", max_len=1024)
     if file.is_folder:
         raise invalid_parameter("file_id", "It names a folder; only files can be downloaded.")
     if call.share is not None:
         services.share_count_download(share=call.share)
-    url, expires = dataurls.data_url(request, file.file_id, "download", expire_sec)
+    url, expires = dataurls.data_url(
+        request, file.file_id, "download", expire_sec, file_name=file_name
+    )
     return {
         "url": url,
         "expiration": rfc3339(datetime.fromtimestamp(expires, UTC)),

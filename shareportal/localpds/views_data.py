@@ -184,7 +184,8 @@ def _served_type(file: File) -> str:
 def data(request: HttpRequest, file_id: str, kind: str) -> HttpResponse:
     """Serve `kind` of a file to whoever holds a valid, unexpired signed URL for it."""
     expires = request.GET.get("e", "")
-    if not dataurls.verify(file_id, kind, expires, request.GET.get("s", "")):
+    name = request.GET.get("n", "")
+    if not dataurls.verify(file_id, kind, expires, request.GET.get("s", ""), name):
         return _plain(403, "This link is not valid or has expired.")
     file = File.objects.filter(file_id=file_id, type=File.Type.FILE).first()
     if file is None:
@@ -212,7 +213,7 @@ def data(request: HttpRequest, file_id: str, kind: str) -> HttpResponse:
         path=path,
         content_type=_served_type(file),
         disposition=content_disposition(
-            "attachment" if kind == "download" else "inline", file.name
+            "attachment" if kind == "download" else "inline", name or file.name
         ),
         etag=f'"{file.content_hash.lower()}"',
         last_modified=file.updated_at.timestamp(),

@@ -11,6 +11,8 @@ from PIL import Image
 from shareportal.localpds import dataurls
 from shareportal.localpds.storage import file_create, folder_create, user_create
 
+from .api_helpers import assert_error, call, token_for
+
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("shareportal.localpds.urls")]
 
 CONTENT = bytes(range(256)) * 4  # 1,024 bytes, every byte value
@@ -261,3 +263,32 @@ def test_non_images_and_broken_images_have_no_thumbnail(client, drive):
     broken = file_create(drive=drive, parent=None, name="b.jpg", content=b"not a jpeg")
     assert client.get(signed(text.file_id, "thumbnail")).status_code == 404
     assert client.get(signed(broken.file_id, "thumbnail")).status_code == 404
+
+
+def download_url_named(stored, file_name):
+    body = {"drive_id": stored.drive.drive_id, "file_id": stored.file_id, "file_name": file_name}
+    return call("file/get_download_url", body, token=token_for(stored.drive.owner))
+
+
+def test_get_download_url_file_name_names_the_saved_file(client, stored):
+    url = download_url_named(stored, "Report 2024.bin").json()["url"]
+
+    response = client.get(url.removeprefix("http://testserver"))
+
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == 'attachment; filename="Report 2024.bin"'
+
+
+def test_the_file_name_of_a_download_url_is_signed(client, stored):
+    url = download_url_named(stored, "a.bin").json()["url"]
+
+    renamed = client.get(url.removeprefix("http://testserver").replace("n=a.bin", "n=b.exe"))
+    unnamed = client.get(url.removeprefix("http://testserver").replace("&n=a.bin", ""))
+
+    assert (renamed.status_code, unnamed.status_code) == (403, 403)
+
+
+def test_a_download_file_name_over_1024_characters_is_refused(stored):
+    assert_error(
+        download_url_named(stored, "n" * 1025), 400, "InvalidParameterOutOfRange", field="file_name"
+    )
