@@ -281,6 +281,9 @@ def code_exchange(
     raise _invalid_grant("The authorization code was already used; its tokens are revoked.")
 
 
+REFRESH_REUSE_GRACE = timedelta(seconds=30)
+
+
 def refresh_token_rotate(*, client: OAuthClient, refresh_token: str) -> IssuedTokens:
     """Replace a refresh token with a new access and refresh token (RFC 6749 §6).
 
@@ -307,7 +310,11 @@ def refresh_token_rotate(*, client: OAuthClient, refresh_token: str) -> IssuedTo
             )
             if claimed:
                 return _tokens_issue(user=row.user, client=client, grant=row.grant)
-    if row.grant is not None:
+    # Within a few seconds of its rotation, the likeliest presenter of an old refresh token is
+    # its own client refreshing from two requests at once: refuse it, but leave the new tokens
+    # alone. Later, a copy of a used token means theft, and the whole sign-in ends.
+    rotated_just_now = timezone.now() - row.revoked_at < REFRESH_REUSE_GRACE
+    if row.grant is not None and not rotated_just_now:
         grant_revoke(grant=row.grant)
     raise _invalid_grant("The refresh token was already used or revoked.")
 

@@ -275,6 +275,9 @@ def test_rotated_refresh_token_is_refused_and_ends_the_family(client, alice):
     code, verifier = obtain_code(client)
     first = exchange(client, code, verifier).json()
     second = refresh(client, first["refresh_token"]).json()
+    RefreshToken.objects.filter(revoked_at__isnull=False).update(
+        revoked_at=timezone.now() - timedelta(minutes=1)
+    )
 
     reuse = refresh(client, first["refresh_token"])
 
@@ -283,6 +286,19 @@ def test_rotated_refresh_token_is_refused_and_ends_the_family(client, alice):
     # Someone holds a copy of a used token: the live tokens of that sign-in end too.
     assert access_token_user(second["access_token"]) is None
     assert _error(refresh(client, second["refresh_token"])) == "invalid_grant"
+
+
+def test_a_refresh_racing_its_own_rotation_is_refused_without_ending_the_sign_in(client, alice):
+    code, verifier = obtain_code(client)
+    first = exchange(client, code, verifier).json()
+    second = refresh(client, first["refresh_token"]).json()
+
+    # A second request of the same client refreshed with the same token a moment later.
+    reuse = refresh(client, first["refresh_token"])
+
+    assert _error(reuse) == "invalid_grant"
+    assert access_token_user(second["access_token"]) == alice
+    assert refresh(client, second["refresh_token"]).status_code == 200
 
 
 def test_refresh_token_of_another_client_is_refused(client, alice):
