@@ -51,7 +51,8 @@ def _decode_value(raw: Any, kind: type) -> Any:
 
 def marker_encode(order: str, after_value: Any, after_pk: str | int) -> str:
     data = {"o": order, "v": _encode_value(after_value), "k": after_pk}
-    raw = json.dumps(data, separators=(",", ":")).encode()
+    # Raw UTF-8 rather than \u escapes: markers of non-ASCII names stay short enough for URLs.
+    raw = json.dumps(data, separators=(",", ":"), ensure_ascii=False).encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
