@@ -14,7 +14,8 @@ from django.utils import timezone
 from . import dataurls
 from .models import Drive, File, ShareLink, User
 
-# Categories that get a `thumbnail` (Pillow renders images); every file gets a preview `url`.
+# Categories that get a `thumbnail` (Pillow renders images); every file gets a preview `url`
+# unless its share disables previews or downloads.
 THUMBNAIL_CATEGORIES = ("image",)
 
 
@@ -176,7 +177,10 @@ def file_wire(
         }
     )
     if share is None or not share.disable_preview:
-        data["url"], _ = dataurls.data_url(request, file.file_id, "preview", url_expire_sec)
+        # The preview `url` serves the whole file, so a share whose downloads are disabled
+        # offers thumbnails only: otherwise "no download" would be one click away.
+        if share is None or not share.disable_download:
+            data["url"], _ = dataurls.data_url(request, file.file_id, "preview", url_expire_sec)
         if file.category in THUMBNAIL_CATEGORIES:
             data["thumbnail"], _ = dataurls.data_url(
                 request, file.file_id, "thumbnail", url_expire_sec

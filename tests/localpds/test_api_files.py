@@ -368,6 +368,16 @@ def test_a_share_listing_without_previews_carries_no_urls(alice, tree):
         assert not item.get("url") and not item.get("thumbnail")
 
 
+def test_a_share_without_downloads_offers_thumbnails_but_not_the_whole_file(alice, tree):
+    share = make_share(alice, [tree.shared], disable_download=True)
+
+    response = via_share("list", share, share_token_of(share), parent_file_id=tree.shared.file_id)
+
+    photo = next(i for i in response.json()["items"] if i["name"] == "photo.jpg")
+    assert signature_valid(photo["thumbnail"], "thumbnail")
+    assert not photo.get("url") and not photo.get("download_url")
+
+
 def test_a_share_listing_carries_preview_urls_but_no_download_urls(alice, tree):
     share = make_share(alice, [tree.shared])
 
