@@ -8,6 +8,7 @@ from itertools import count
 from django.test import Client
 
 from shareportal.localpds.models import Drive, File, ShareLink, User
+from shareportal.localpds.storage import file_extension_of
 from shareportal.localpds.tokens import access_token_issue
 
 BASE_TIME = datetime(2024, 1, 1, tzinfo=UTC)
@@ -50,7 +51,7 @@ def make_file(
         type=File.Type.FOLDER if folder else File.Type.FILE,
         size=0 if folder else size,
         content_type="" if folder else content_type,
-        file_extension="" if folder else name.rpartition(".")[2],
+        file_extension="" if folder else file_extension_of(name),
         category="" if folder else category,
         content_hash="" if folder else "a" * 40,
         created_at=when,
