@@ -30,8 +30,12 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def pds_environment(*, data_dir: Path, port: int, client_secret: str) -> dict[str, str]:
-    """The environment of a private embedded PDS: nothing shared with the developer's own."""
+def service_environment(service: str, *, data_dir: Path, client_secret: str) -> dict[str, str]:
+    """The environment of a private `web` or `pds` process: nothing shared with the developer's.
+
+    Its own data directory and database; `client_secret` is the portal's OAuth client secret,
+    which the portal sends and the embedded PDS registers when seeding.
+    """
     env = {
         key: value
         for key, value in os.environ.items()
@@ -40,20 +44,26 @@ def pds_environment(*, data_dir: Path, port: int, client_secret: str) -> dict[st
     env.update(
         {
             "DJANGO_SETTINGS_MODULE": "shareportal.settings",
-            "SHAREPORTAL_SERVICE": "pds",
+            "SHAREPORTAL_SERVICE": service,
             "SECRET_KEY": secrets.token_hex(32),
             "DEBUG": "0",
             "DATA_DIR": str(data_dir),
             "DATABASE_URL": f"sqlite:///{data_dir / 'db.sqlite3'}",
             "ALLOWED_HOSTS": "127.0.0.1,localhost",
-            "PUBLIC_BASE_URL": "http://testserver",
-            "LOCALPDS_PUBLIC_URL": f"http://127.0.0.1:{port}",
             "PDS_OAUTH_CLIENT_ID": "shareportal",
             "PDS_OAUTH_CLIENT_SECRET": client_secret,
             "LOG_LEVEL": "WARNING",
         }
     )
     return env
+
+
+def pds_environment(*, data_dir: Path, port: int, client_secret: str) -> dict[str, str]:
+    """The environment of a private embedded PDS answering on 127.0.0.1:`port`."""
+    return service_environment("pds", data_dir=data_dir, client_secret=client_secret) | {
+        "PUBLIC_BASE_URL": "http://testserver",
+        "LOCALPDS_PUBLIC_URL": f"http://127.0.0.1:{port}",
+    }
 
 
 @dataclass

@@ -24,6 +24,7 @@ from tests.conftest import (
     LivePds,
     free_port,
     pds_environment,
+    service_environment,
     start_gunicorn,
     stop_process,
     wait_until_answering,
@@ -108,28 +109,10 @@ class Product:
 
 def web_environment(*, data_dir: Path, web_url: str, pds_url: str, client_secret: str) -> dict:
     """The environment of a private portal (`web`) talking to the PDS at `pds_url`."""
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith(("PDS_", "LOCALPDS_", "DJANGO_")) and key != "REDIS_URL"
+    return service_environment("web", data_dir=data_dir, client_secret=client_secret) | {
+        "PUBLIC_BASE_URL": web_url,
+        "PDS_API_ENDPOINT": pds_url,
     }
-    env.update(
-        {
-            "DJANGO_SETTINGS_MODULE": "shareportal.settings",
-            "SHAREPORTAL_SERVICE": "web",
-            "SECRET_KEY": secrets.token_hex(32),
-            "DEBUG": "0",
-            "DATA_DIR": str(data_dir),
-            "DATABASE_URL": f"sqlite:///{data_dir / 'db.sqlite3'}",
-            "ALLOWED_HOSTS": "127.0.0.1,localhost",
-            "PUBLIC_BASE_URL": web_url,
-            "PDS_API_ENDPOINT": pds_url,
-            "PDS_OAUTH_CLIENT_ID": "shareportal",
-            "PDS_OAUTH_CLIENT_SECRET": client_secret,
-            "LOG_LEVEL": "WARNING",
-        }
-    )
-    return env
 
 
 @pytest.fixture(scope="session")
