@@ -6,6 +6,7 @@ compiles them; each value then costs a few string operations, with the filters' 
 """
 
 import functools
+import re
 from collections.abc import Callable
 from datetime import datetime
 
@@ -44,12 +45,14 @@ _ICON_BY_EXTENSION = {
 # Explicit bidi embeddings, overrides and isolates. Ordinary right-to-left text never needs
 # them; in a file name they only serve to disguise it ("invoice\u202efdp.exe" shows as
 # "invoiceexe.pdf"), so names are shown without them, in their true order.
-_BIDI_CONTROLS = dict.fromkeys(map(ord, "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"))
+# A pattern rather than str.translate: most names have none, and a search that finds nothing
+# costs a tenth of translating every character.
+_BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
 
 
 def shown_name(name: str) -> str:
     """A name from PDS as we show it: without bidi controls (still to be escaped)."""
-    return (name or "").translate(_BIDI_CONTROLS)
+    return _BIDI_CONTROLS.sub("", name) if name else ""
 
 
 def file_icon(item: FileItem) -> str:

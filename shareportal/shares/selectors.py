@@ -45,7 +45,6 @@ class Row(TypedDict):
     preview_href: str  # a signed preview URL on a trusted host
     download_href: str  # "" for folders and when the share disables downloads
     size: str  # "1.2 MB"; "" for folders and unknown sizes
-    date: str  # the short date (DATE_FORMAT)
     modified: str  # date and time (SHORT_DATETIME_FORMAT)
     modified_iso: str  # for <time datetime>
 
@@ -126,7 +125,6 @@ def listing_rows(*, facts: ShareFacts, items: list[FileItem]) -> list[Row]:
                 if downloads and not folder
                 else "",
                 "size": formats.size(item.size) if not folder and item.size is not None else "",
-                "date": formats.date(updated, "DATE_FORMAT") if updated else "",
                 "modified": formats.date(updated, "SHORT_DATETIME_FORMAT") if updated else "",
                 "modified_iso": updated.isoformat() if updated else "",
             }
