@@ -14,7 +14,7 @@ HOST ?= 127.0.0.1
 PYTHON ?= $(shell for c in python3.12 python3.13 python3 $$HOME/.pyenv/versions/3.12*/bin/python3 $$HOME/.pyenv/versions/3.13*/bin/python3 /usr/local/bin/python3.1[23] /usr/bin/python3.1[23]; do \
 	if $$c -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; then echo $$c; break; fi; done)
 
-.PHONY: run test lint contracts pytest bench browser-deps clean
+.PHONY: run test test-postgres lint contracts pytest bench browser-deps clean
 
 $(PY):
 	@test -n "$(PYTHON)" || { echo "No Python 3.12 or newer found: install one (or set PYTHON=/path/to/python3.12)."; exit 1; }
@@ -50,6 +50,12 @@ contracts: $(VENV)/.dev
 
 pytest: $(VENV)/.dev browser-deps
 	$(VENV)/bin/pytest
+
+# The same suites (but the browser's) with the test database on PostgreSQL, as deployments with
+# more than one machine run; CI runs it after `make test`.
+POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/test
+test-postgres: $(VENV)/.dev .env
+	DATABASE_URL=$(POSTGRES_URL) $(VENV)/bin/pytest -q tests/localpds tests/shares tests/dashboard tests/pds tests/integration
 
 # The browser tests drive Debian's chromium through Playwright; install it when we can (root).
 browser-deps:
