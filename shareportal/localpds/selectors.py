@@ -68,17 +68,22 @@ def file_in_drive(*, drive: Drive, file_id: str) -> File:
     return file
 
 
-def folder_children(*, drive: Drive, parent_file_id: str) -> QuerySet[File]:
-    """The items directly inside a folder of the drive (`root`: its top level)."""
-    if parent_file_id == ROOT:
-        return File.objects.filter(drive=drive, parent=None)
-    parent = file_in_drive(drive=drive, file_id=parent_file_id)
+def _listable(parent: File) -> File:
+    """`parent` if it is a folder; `parent_file_id` naming a file is a 400."""
     if not parent.is_folder:
         raise PdsApiError(
             400,
             "InvalidParameter",
             "The input parameter parent_file_id is not valid. It names a file, not a folder.",
         )
+    return parent
+
+
+def folder_children(*, drive: Drive, parent_file_id: str) -> QuerySet[File]:
+    """The items directly inside a folder of the drive (`root`: its top level)."""
+    if parent_file_id == ROOT:
+        return File.objects.filter(drive=drive, parent=None)
+    parent = _listable(file_in_drive(drive=drive, file_id=parent_file_id))
     return File.objects.filter(drive=drive, parent=parent)
 
 
@@ -249,13 +254,7 @@ def share_file(*, share: ShareLink, file_id: str) -> File:
 def share_folder_children(*, share: ShareLink, parent_file_id: str) -> QuerySet[File]:
     if parent_file_id == ROOT:
         return share_top_files(share)
-    parent = share_file(share=share, file_id=parent_file_id)
-    if not parent.is_folder:
-        raise PdsApiError(
-            400,
-            "InvalidParameter",
-            "The input parameter parent_file_id is not valid. It names a file, not a folder.",
-        )
+    parent = _listable(share_file(share=share, file_id=parent_file_id))
     return File.objects.filter(drive_id=share.drive_id, parent=parent)
 
 
