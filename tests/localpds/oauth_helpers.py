@@ -87,7 +87,8 @@ def obtain_code(browser: Client, **overrides) -> tuple[str, str]:
     return redirect_params(response)["code"][0], verifier
 
 
-def exchange(browser: Client, code: str, verifier: str, headers=None, **overrides):
+def exchange_fields(code: str, verifier: str, **overrides) -> dict[str, str]:
+    """The fields of a code exchange, right unless overridden; an override of None drops one."""
     data = {
         "grant_type": "authorization_code",
         "code": code,
@@ -97,7 +98,11 @@ def exchange(browser: Client, code: str, verifier: str, headers=None, **override
         "code_verifier": verifier,
     }
     data.update(overrides)
-    data = {k: v for k, v in data.items() if v is not None}
+    return {k: v for k, v in data.items() if v is not None}
+
+
+def exchange(browser: Client, code: str, verifier: str, headers=None, **overrides):
+    data = exchange_fields(code, verifier, **overrides)
     return browser.post(
         TOKEN, urlencode(data), content_type="application/x-www-form-urlencoded", headers=headers
     )

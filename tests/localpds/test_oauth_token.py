@@ -16,6 +16,7 @@ from tests.localpds.oauth_helpers import (
     REDIRECT_URI,
     TOKEN,
     exchange,
+    exchange_fields,
     make_client,
     make_user,
     obtain_code,
@@ -356,14 +357,7 @@ def test_get_is_refused_with_a_json_405(client, alice):
 
 def test_json_body_is_refused(client, alice):
     code, verifier = obtain_code(client)
-    body = {
-        "grant_type": "authorization_code",
-        "code": code,
-        "redirect_uri": REDIRECT_URI,
-        "client_id": CLIENT_ID,
-        "client_secret": CLIENT_SECRET,
-        "code_verifier": verifier,
-    }
+    body = exchange_fields(code, verifier)
 
     response = client.post(TOKEN, json.dumps(body), content_type="application/json")
 
