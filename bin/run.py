@@ -39,10 +39,15 @@ def configured(name: str, file_values: dict[str, str]) -> str:
     return os.environ.get(name) or file_values.get(name, "")
 
 
+def reachable_host(host: str) -> str:
+    """Where a server bound to `host` is reached: a wildcard bind ("0.0.0.0", "") on loopback."""
+    return "127.0.0.1" if host in ("0.0.0.0", "") else host  # noqa: S104 - a bind address.
+
+
 def environments(host: str, port: str, pds_port: str) -> tuple[dict[str, str], dict[str, str]]:
     """The environments of the web and pds processes."""
     file_values = dotenv(BASE_DIR / ".env")
-    url_host = "127.0.0.1" if host in ("0.0.0.0", "") else host  # noqa: S104 - a bind address.
+    url_host = reachable_host(host)
     web = dict(os.environ, SHAREPORTAL_SERVICE="web")
     if configured("PDS_API_ENDPOINT", file_values) in ("", STOCK_PDS_API_ENDPOINT):
         web["PDS_API_ENDPOINT"] = f"http://{url_host}:{pds_port}"
@@ -82,6 +87,11 @@ def answering(url: str) -> bool:
     except OSError:
         return False
     return True
+
+
+def exited(processes: dict[str, subprocess.Popen]) -> str:
+    """The name of a process that has exited, or "" while all run."""
+    return next((name for name, process in processes.items() if process.poll() is not None), "")
 
 
 def stop(processes: dict[str, subprocess.Popen]) -> None:
@@ -145,34 +155,27 @@ def main() -> int:
         "pds": gunicorn("shareportal.localpds.wsgi:application", f"{host}:{pds_port}", pds_env),
         "web": gunicorn("shareportal.wsgi:application", f"{host}:{port}", web_env),
     }
-    url_host = "127.0.0.1" if host == "0.0.0.0" else host  # noqa: S104 - a bind address.
+    url_host = reachable_host(host)
     checks = {"pds": f"http://{url_host}:{pds_port}/v2/", "web": f"http://{url_host}:{port}/"}
     try:
         deadline = time.monotonic() + START_TIMEOUT
         waiting = set(checks)
         while waiting:
-            for name, process in processes.items():
-                if process.poll() is not None:
-                    print(
-                        f"{name} exited while starting (status {process.returncode}).",
-                        file=sys.stderr,
-                    )
-                    return 1
+            if name := exited(processes):
+                status = processes[name].returncode
+                print(f"{name} exited while starting (status {status}).", file=sys.stderr)
+                return 1
             waiting = {name for name in waiting if not answering(checks[name])}
             if time.monotonic() > deadline:
                 print(f"{', '.join(sorted(waiting))} did not answer in {START_TIMEOUT:.0f}s.")
                 return 1
             time.sleep(0.2)
         print_demo(demo)
-        while True:
-            for name, process in processes.items():
-                if process.poll() is not None:
-                    print(
-                        f"{name} stopped (status {process.returncode}); stopping the rest.",
-                        file=sys.stderr,
-                    )
-                    return 1
+        while not (name := exited(processes)):
             time.sleep(0.5)
+        status = processes[name].returncode
+        print(f"{name} stopped (status {status}); stopping the rest.", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print("\nStopping...")
         return 0
