@@ -146,7 +146,7 @@ def share_new(request: HttpRequest) -> HttpResponse:
     else:
         form = forms.ShareCreateForm(request.POST)
         picker = forms.Picker.from_post(request.POST)
-        share = _share_create(request, form) if form.is_valid() else None
+        share = _share_save(request, form) if form.is_valid() else None
         if share is not None:
             url = reverse("dashboard:share_detail", args=[share.share_id])
             return HttpResponseRedirect(f"{url}?created=1")
@@ -170,11 +170,19 @@ def _owner_zone(request: HttpRequest) -> str:
     return request.session.get(services.TIME_ZONE_KEY, settings.TIME_ZONE)
 
 
-def _share_create(request: HttpRequest, form: forms.ShareCreateForm) -> ShareLink | None:
-    """Create the share of a valid form; None when PDS refused a field (the form says which)."""
+def _share_save(
+    request: HttpRequest, form: forms.ShareSettingsForm, *, share_id: str = ""
+) -> ShareLink | None:
+    """Create the share of a valid form, or change share `share_id`; None if PDS refused a field.
+
+    The refusal is added to the form, which then says which field and why.
+    """
     services.time_zone_remember(session=request.session, time_zone=form.cleaned_data["time_zone"])
     try:
-        return services.share_create(owner=request.owner, fields=form.pds_fields())
+        fields = form.pds_fields()
+        if share_id:
+            return services.share_update(owner=request.owner, share_id=share_id, fields=fields)
+        return services.share_create(owner=request.owner, fields=fields)
     except errors.InvalidParameter as exc:
         form.add_pds_refusal(exc)
         return None
@@ -226,18 +234,9 @@ def share_edit(request: HttpRequest, share_id: str) -> HttpResponse:
         form = forms.ShareEditForm.redisplayed(request.POST, new_password=True, auto_id=auto_id)
     else:
         form = forms.ShareEditForm(request.POST, auto_id=auto_id)
-        if form.is_valid():
-            services.time_zone_remember(
-                session=request.session, time_zone=form.cleaned_data["time_zone"]
-            )
-            try:
-                share = services.share_update(
-                    owner=owner, share_id=share_id, fields=form.pds_fields()
-                )
-            except errors.InvalidParameter as exc:
-                form.add_pds_refusal(exc)
-            else:
-                return _row_or_back(request, share, _("Your changes to the share are saved."))
+        share = _share_save(request, form, share_id=share_id) if form.is_valid() else None
+        if share is not None:
+            return _row_or_back(request, share, _("Your changes to the share are saved."))
     if request.method == "POST":
         # The form comes back with the owner's values; the share is read for its heading.
         share = selectors.share_link_get(owner=owner, share_id=share_id)
