@@ -22,15 +22,15 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from . import oauth_services
-from .apierrors import with_request_id
+from . import oauth_services, selectors
+from .apierrors import REQUEST_ID_HEADER, with_request_id
 from .forms import ConsentForm, SignInForm
 from .models import User
 from .oauth_services import AuthorizationRequest, IssuedTokens, OAuthError
 from .tokens import ACCESS_TOKEN_LIFETIME
+from .wire import rfc3339
 
 SESSION_USER_KEY = "localpds_user_id"
-REQUEST_ID_HEADER = "x-ca-request-id"
 
 
 def client_address(request: HttpRequest) -> str:
@@ -224,14 +224,13 @@ def _client_credentials(request: HttpRequest) -> tuple[str, str | None]:
 def _token_body(tokens: IssuedTokens) -> dict:
     """The token answer with PDS's documented fields (pds-api.md §4.1, `Token`)."""
     user = tokens.user
-    drive = user.drives.order_by("pk").first()
-    expire_time = tokens.expires_at.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    drive = selectors.user_default_drive(user)
     return {
         "access_token": tokens.access_token,
         "refresh_token": tokens.refresh_token,
         "token_type": "Bearer",
         "expires_in": int(ACCESS_TOKEN_LIFETIME.total_seconds()),
-        "expire_time": expire_time,
+        "expire_time": rfc3339(tokens.expires_at),
         "user_id": user.user_id,
         "user_name": user.user_name,
         "nick_name": user.nick_name,
