@@ -178,10 +178,11 @@ else:
         }
     }
 
-# Sessions hold share tokens and OAuth tokens, so they stay on the server (database); only the
+# Sessions hold share tokens and OAuth tokens, so they stay on the server; only the
 # session key travels in the cookie. The two processes often share a host name in development
 # (cookies ignore ports), so each has its own cookie names.
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Read from the shared cache, written through to the database: a page view costs no query.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_COOKIE_NAME = f"{SERVICE}_sessionid"
 CSRF_COOKIE_NAME = f"{SERVICE}_csrftoken"
 SESSION_COOKIE_HTTPONLY = True

@@ -2,10 +2,11 @@
 
 import base64
 import hashlib
+from importlib import import_module
 from urllib.parse import quote
 
 import pytest
-from django.contrib.sessions.backends.db import SessionStore
+from django.conf import settings
 from django.test import Client
 
 from shareportal.dashboard.auth import OWNER_KEY
@@ -322,7 +323,8 @@ def test_a_refresh_lost_to_a_parallel_request_uses_the_tokens_that_request_saved
 
     def refresh_refused_after_another_request_won(request):
         # Meanwhile, another request of the same owner refreshed and saved its new tokens.
-        store = SessionStore(client.cookies["web_sessionid"].value)
+        engine = import_module(settings.SESSION_ENGINE)
+        store = engine.SessionStore(client.cookies["web_sessionid"].value)
         record = store[OWNER_KEY] | {"access_token": "access-won", "refresh_token": "refresh-won"}
         store[OWNER_KEY] = record
         store.save()
