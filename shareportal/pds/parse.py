@@ -116,6 +116,29 @@ def _time(data: Json, key: str) -> datetime | None:
         raise _bad(f"{key} is not an RFC 3339 timestamp") from None
 
 
+def _share_rules(data: Json) -> dict[str, Any]:
+    """The fields both views of a share carry (§1.7, §1.8): what visitors may do, and how often.
+
+    Read in one place, so that the visitor's and the owner's view cannot come to read them
+    differently (`enable_upload` spelled `creatable`, absent limits and counters as 0).
+    """
+    return {
+        "disable_preview": _flag(data, "disable_preview"),
+        "disable_save": _flag(data, "disable_save"),
+        "disable_download": _flag(data, "disable_download"),
+        "enable_upload": _flag(data, "enable_upload", "creatable"),
+        "require_login": _flag(data, "require_login"),
+        "preview_limit": _count(data, "preview_limit"),
+        "save_limit": _count(data, "save_limit"),
+        "download_limit": _count(data, "download_limit"),
+        "save_download_limit": _count(data, "save_download_limit"),
+        "preview_count": _count(data, "preview_count"),
+        "save_count": _count(data, "save_count"),
+        "download_count": _count(data, "download_count"),
+        "access_count": _count(data, "access_count"),
+    }
+
+
 def anonymous_share(data: Json, *, share_id: str) -> AnonymousShare:
     """`share_link/get_by_anonymous` (§1.7) of the share asked for.
 
@@ -132,19 +155,7 @@ def anonymous_share(data: Json, *, share_id: str) -> AnonymousShare:
         expiration=_time(data, "expiration"),
         updated_at=_time(data, "updated_at"),
         has_pwd=_flag(data, "has_pwd"),
-        disable_preview=_flag(data, "disable_preview"),
-        disable_save=_flag(data, "disable_save"),
-        disable_download=_flag(data, "disable_download"),
-        enable_upload=_flag(data, "enable_upload", "creatable"),
-        require_login=_flag(data, "require_login"),
-        preview_limit=_count(data, "preview_limit"),
-        save_limit=_count(data, "save_limit"),
-        download_limit=_count(data, "download_limit"),
-        save_download_limit=_count(data, "save_download_limit"),
-        preview_count=_count(data, "preview_count"),
-        save_count=_count(data, "save_count"),
-        download_count=_count(data, "download_count"),
-        access_count=_count(data, "access_count"),
+        **_share_rules(data),
         file_count=_number(data, "file_count"),
     )
 
@@ -186,19 +197,7 @@ def share_link(data: Json) -> ShareLink:
         share_policy=_text(data, "share_policy") or "url",
         share_msg=_text(data, "share_msg"),
         share_url=_text(data, "share_url"),
-        disable_preview=_flag(data, "disable_preview"),
-        disable_save=_flag(data, "disable_save"),
-        disable_download=_flag(data, "disable_download"),
-        require_login=_flag(data, "require_login"),
-        enable_upload=_flag(data, "enable_upload", "creatable"),
-        preview_limit=_count(data, "preview_limit"),
-        save_limit=_count(data, "save_limit"),
-        download_limit=_count(data, "download_limit"),
-        save_download_limit=_count(data, "save_download_limit"),
-        preview_count=_count(data, "preview_count"),
-        save_count=_count(data, "save_count"),
-        download_count=_count(data, "download_count"),
-        access_count=_count(data, "access_count"),
+        **_share_rules(data),
     )
 
 
