@@ -96,6 +96,9 @@ def _problem_for(request: HttpRequest, exc: errors.PdsError, *, share_id: str) -
             return problem_response(request, f"disabled_{exc.kind}", status=403, share_id=share_id)
         case errors.NoPermission():
             return problem_response(request, "no_permission", status=403, share_id=share_id)
+        case errors.AccessTokenInvalid():
+            # Visitors carry no drive account, so only a `require_login` share asks for one.
+            return problem_response(request, "sign_in_required", status=403)
         case errors.RateLimited():
             return problem_response(request, "pds_busy", status=503, retry_after=exc.retry_after)
         case errors.Timeout():

@@ -31,7 +31,11 @@ PROBLEMS = {
     ),
     "share_forbidden": Problem(
         _("This share is not available"),
-        _("An administrator of the drive has disabled it."),
+        _("The person who shared it, or an administrator of the drive, has turned it off."),
+    ),
+    "sign_in_required": Problem(
+        _("This share is only for people signed in to the drive"),
+        _("The person who shared it limited it to members of their drive. Ask them for access."),
     ),
     "file_not_found": Problem(
         _("This file or folder is not in the share"),

@@ -138,6 +138,18 @@ def test_each_state_of_a_share_has_its_own_page_and_status(
     assert "Traceback" not in page
 
 
+def test_a_share_for_signed_in_members_says_so_instead_of_blaming_the_drive(client, pds):
+    add_share(pds, SHARE, has_pwd=False, require_login=True)
+    add_error(pds, "share_link/get_share_token", 401, "AccessTokenInvalid")
+
+    response = client.get(f"/s/{SHARE}/")
+
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert "only for people signed in to the drive" in page
+    assert "cannot be reached" not in page
+
+
 def test_an_unreachable_pds_answers_502(client, pds):
     pds.post(url("share_link/get_by_anonymous"), body=requests.ConnectionError("refused"))
 
