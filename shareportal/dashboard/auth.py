@@ -18,7 +18,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.sessions.backends.base import SessionBase
+from django.contrib.sessions.backends.base import SessionBase, UpdateError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -40,6 +40,10 @@ FLOW_MAX_AGE_SECONDS = 15 * 60
 # Refresh this long before the access token expires, so that no call is made with a token that
 # runs out on its way to PDS.
 REFRESH_MARGIN_SECONDS = 5 * 60
+# A refresh that PDS refuses may have lost a race with another request of the same owner, which
+# rotated the refresh token a moment ago and is about to save the new one: wait this long for it.
+REFRESH_RACE_WAIT_SECONDS = 3.0
+REFRESH_RACE_POLL_SECONDS = 0.1
 ADMIN_ROLES = frozenset({"superadmin", "admin", "subdomain_super_admin", "subdomain_admin"})
 
 
@@ -204,10 +208,10 @@ class Owner:
             raise
         except errors.PdsError as exc:
             # Two requests of one owner (htmx rows, tabs) may refresh at once; PDS rotates
-            # refresh tokens, so the slower one is refused. The faster one has saved new tokens
-            # in the session store by then: use those rather than sign the owner out.
-            stored = type(self.session)(self.session.session_key).load().get(OWNER_KEY)
-            if stored and stored.get("refresh_token") != record["refresh_token"]:
+            # refresh tokens, so the slower one is refused. The faster one saves its new tokens
+            # in the session store as soon as it has them: use those rather than sign out.
+            stored = self._tokens_saved_by_another_request(record["refresh_token"])
+            if stored is not None:
                 self.session[OWNER_KEY] = stored
                 return
             logger.info("owner token refresh refused: code=%s", exc.code or "-")
@@ -219,6 +223,30 @@ class Owner:
             expires_at=time.time() + tokens.expires_in,
         )
         self.session[OWNER_KEY] = record
+        # Saved now, not when the response is done: the old refresh token is dead, and a
+        # parallel request of the owner must find the new one at once.
+        try:
+            self.session.save()
+        except UpdateError as exc:  # signed out in another tab meanwhile
+            raise SignInRequired from exc
+
+    def _tokens_saved_by_another_request(self, refresh_token: str) -> dict[str, Any] | None:
+        """The owner's record in the session store once it holds another refresh token."""
+        polls = round(REFRESH_RACE_WAIT_SECONDS / REFRESH_RACE_POLL_SECONDS)
+        for _poll in range(polls + 1):
+            stored = type(self.session)(self.session.session_key).load().get(OWNER_KEY)
+            if stored is None:
+                return None  # signed out meanwhile
+            if stored.get("refresh_token") != refresh_token:
+                return stored
+            if _poll < polls:
+                pause(REFRESH_RACE_POLL_SECONDS)
+        return None
+
+
+def pause(seconds: float) -> None:
+    """Wait a moment (tests make it instant)."""
+    time.sleep(seconds)
 
 
 def owner_of(request: HttpRequest) -> Owner | None:

@@ -3,6 +3,7 @@
 import pytest
 import responses
 
+from shareportal.dashboard import auth
 from shareportal.pds.client import get_client
 
 from .stubs import (
@@ -33,6 +34,8 @@ def pds(monkeypatch):
     """The stubbed PDS: register answers on it; a call to anything unregistered fails."""
     with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
         monkeypatch.setattr(get_client(), "sleep", lambda seconds: None)
+        # A refused refresh waits for a parallel request's tokens; here nobody else runs.
+        monkeypatch.setattr(auth, "pause", lambda seconds: None)
         yield rsps
 
 

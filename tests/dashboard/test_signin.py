@@ -9,6 +9,7 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
+from shareportal.dashboard import auth
 from shareportal.dashboard.auth import OWNER_KEY
 
 from .conftest import sign_in
@@ -338,3 +339,62 @@ def test_a_refresh_lost_to_a_parallel_request_uses_the_tokens_that_request_saved
     assert response.status_code == 200
     listings = calls_to(pds, "share_link/list")
     assert listings[-1].request.headers["Authorization"] == "Bearer access-won"
+
+
+def test_a_refresh_shows_its_new_tokens_to_parallel_requests_at_once(client, pds):
+    sign_in(client, pds, expires_in=120)
+    pds.post(url("oauth/token"), json=tokens_json(access="access-2", refresh="refresh-2"))
+    seen = {}
+
+    def listing_while_another_request_of_the_owner_starts(request):
+        # A second request of the same owner, starting now, reads the session store.
+        engine = import_module(settings.SESSION_ENGINE)
+        store = engine.SessionStore(client.cookies["web_sessionid"].value)
+        seen["refresh_token"] = store[OWNER_KEY]["refresh_token"]
+        return (200, {}, '{"items": [], "next_marker": ""}')
+
+    pds.add_callback(
+        "POST", url("share_link/list"), callback=listing_while_another_request_of_the_owner_starts
+    )
+
+    assert client.get("/dashboard/").status_code == 200
+    # Not the rotated-away token, which PDS would refuse it, signing the owner out.
+    assert seen["refresh_token"] == "refresh-2"
+
+
+def test_a_refresh_refused_before_the_winning_request_saved_waits_for_its_tokens(
+    client, pds, monkeypatch
+):
+    sign_in(client, pds, expires_in=120)
+    pds.post(url("oauth/token"), status=400, json={"error": "invalid_grant"})
+    empty_list(pds)
+
+    def the_winning_request_saves_meanwhile(seconds):
+        # The request that rotated the refresh token a moment ago saves its tokens only now.
+        engine = import_module(settings.SESSION_ENGINE)
+        store = engine.SessionStore(client.cookies["web_sessionid"].value)
+        record = store[OWNER_KEY] | {"access_token": "access-won", "refresh_token": "refresh-won"}
+        store[OWNER_KEY] = record
+        store.save()
+
+    monkeypatch.setattr(auth, "pause", the_winning_request_saves_meanwhile)
+
+    response = client.get("/dashboard/")
+
+    assert response.status_code == 200
+    listing = calls_to(pds, "share_link/list")[-1]
+    assert listing.request.headers["Authorization"] == "Bearer access-won"
+
+
+def test_a_refused_refresh_with_no_parallel_winner_gives_up_after_a_short_wait(
+    client, pds, monkeypatch
+):
+    sign_in(client, pds, expires_in=120)
+    pds.post(url("oauth/token"), status=400, json={"error": "invalid_grant"})
+    waited = []
+    monkeypatch.setattr(auth, "pause", waited.append)
+
+    response = client.get("/dashboard/")
+
+    assert response["Location"].startswith("/dashboard/signin/")
+    assert 0 < sum(waited) <= 5
