@@ -4,7 +4,7 @@ import re
 import secrets
 import string
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from functools import cache
 from typing import Any, Self
 from zoneinfo import ZoneInfo, available_timezones
@@ -26,6 +26,8 @@ MAX_DESCRIPTION = 1024
 MAX_PASSWORD = 64
 # Limits are int64 in PDS; a billion is more than any share will ever be opened.
 MAX_LIMIT = 1_000_000_000
+# Expirations are refused from this year on: with a time zone applied, they pass datetime.max.
+LAST_YEAR = 9999
 VISIBLE_ASCII = re.compile(r"[\x21-\x7e]*")
 # File ids are `[a-z0-9]{1,50}` on PDS; other drives (the embedded one) may use a few more
 # characters, never a slash, which the picker's hidden fields use as a separator.
@@ -176,7 +178,22 @@ class ShareSettingsForm(forms.Form):
             return
         if zone is None:
             return
+        if when.year >= LAST_YEAR:
+            # Later times do not fit a date once moved to UTC or another zone (OverflowError).
+            self.add_error("expires_on", _("Choose a date before the year 9999."))
+            return
         aware = when.replace(tzinfo=ZoneInfo(zone))
+        if aware.astimezone(UTC).astimezone(aware.tzinfo).replace(tzinfo=None) != when:
+            # Python reads a time skipped by the clocks (a DST gap) as an hour off; say so.
+            self.add_error(
+                "expires_on",
+                _(
+                    "There is no %(time)s on %(date)s in %(zone)s: the clocks skip it. "
+                    "Choose another time."
+                )
+                % {"time": when.strftime("%H:%M"), "date": when.strftime("%Y-%m-%d"), "zone": zone},
+            )
+            return
         if aware <= timezone.now():
             self.add_error("expires_on", _("Choose a time in the future."))
             return
@@ -279,7 +296,8 @@ class ShareEditForm(ShareSettingsForm):
 def edit_initial(share: ShareLink, *, time_zone: str) -> dict[str, Any]:
     """The edit form's values for a share, its expiration shown in the owner's zone."""
     expires_on = None
-    if share.expiration is not None:
+    if share.expiration is not None and share.expiration.year < LAST_YEAR:
+        # (Shares made elsewhere may end in the year 9999, which no zone east of UTC can show.)
         expires_on = share.expiration.astimezone(ZoneInfo(time_zone)).replace(tzinfo=None)
     return {
         "share_name": share.share_name,

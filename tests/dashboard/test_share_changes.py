@@ -103,6 +103,19 @@ def test_the_chosen_time_zone_is_remembered_for_the_next_form(owner, pds):
     assert 'value="2099-12-01T01:00"' in page
 
 
+def test_the_edit_page_of_a_share_ending_at_the_end_of_time_opens_in_any_zone(owner, pds):
+    # Set by another client of the drive; past the year 9999 in the owner's zone.
+    pds.post(url("share_link/get"), json=share_json(expiration="9999-12-31T23:00:00Z"))
+    pds.post(url("share_link/update"), json=share_json())
+    pds.post(url("share_link/get"), json=share_json(expiration="9999-12-31T23:00:00Z"))
+    owner.post(EDIT, edited(time_zone="Asia/Tokyo"))
+
+    response = owner.get(EDIT)
+
+    assert response.status_code == 200
+    assert 'value="keep" selected' in response.content.decode()
+
+
 def test_editing_with_htmx_answers_the_updated_row(owner, pds):
     pds.post(url("share_link/update"), json=share_json(share_name="Renamed"))
 

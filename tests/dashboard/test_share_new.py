@@ -219,6 +219,18 @@ def test_relative_expirations_count_from_now(owner, pds, choice, days):
         ({"expires_on": ""}, "expires_on", "Choose the date and time the share ends"),
         ({"expires_on": "2001-01-01T00:00"}, "expires_on", "Choose a time in the future"),
         ({"expires_on": "next tuesday"}, "expires_on", "Enter a valid date/time"),
+        ({"expires_on": "2031-02-30T10:00"}, "expires_on", "Enter a valid date/time"),
+        (
+            {"expires_on": "9999-12-31T23:59", "time_zone": "America/New_York"},
+            "expires_on",
+            "Choose a date before the year 9999",
+        ),
+        (
+            # Clocks in Berlin jump from 02:00 to 03:00 that night.
+            {"expires_on": "2031-03-30T02:30", "time_zone": "Europe/Berlin"},
+            "expires_on",
+            "There is no 02:30 on 2031-03-30 in Europe/Berlin",
+        ),
         ({"time_zone": "Mars/Olympus"}, "time_zone", "Select a valid choice"),
         ({"expiry": "forever"}, "expiry", "Select a valid choice"),
         ({"share_policy": "carrier-pigeon"}, "share_policy", "Select a valid choice"),
