@@ -16,7 +16,7 @@ from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from shareportal.pds.errors import InvalidParameter
+from shareportal.pds.errors import InvalidParameter, PdsError
 from shareportal.pds.types import FileItem, ShareLink
 
 # PDS's own limits (pds-api.md §1.1, §6).
@@ -131,6 +131,8 @@ class ShareSettingsForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
+        # Set when the drive was down, slow or busy as the form was sent.
+        self.pds_trouble: PdsError | None = None
         self.fields["time_zone"].initial = settings.TIME_ZONE
         for form_field in self.fields.values():
             form_field.template_name = "dashboard/field.html"
@@ -218,6 +220,11 @@ class ShareSettingsForm(forms.Form):
         if "expiration" in data:
             fields["expiration"] = data["expiration"]
         return fields
+
+    def add_pds_trouble(self, exc: PdsError, *, words: str) -> None:
+        """Say above the form that the drive could not be asked; what was typed stays."""
+        self.pds_trouble = exc
+        self.add_error(None, words)
 
     def add_pds_refusal(self, exc: InvalidParameter) -> None:
         """Show PDS's refusal of a field next to that field (or above the form)."""

@@ -49,6 +49,32 @@ def problem_response(
     return response
 
 
+# PDS errors that say nothing about what the owner sent: the drive is down, slow or busy.
+TROUBLE = (errors.Unavailable, errors.RateLimited, errors.BadResponse)
+
+
+def trouble_status(exc: errors.PdsError) -> int:
+    """The status of our answer when the drive is in trouble (as the problem pages use)."""
+    match exc:
+        case errors.RateLimited():
+            return 503
+        case errors.Timeout():
+            return 504
+        case _:
+            return 502
+
+
+def trouble_words(exc: errors.PdsError) -> str | Promise:
+    """One sentence saying what is wrong with the drive."""
+    match exc:
+        case errors.RateLimited():
+            return _("The drive is busy right now.")
+        case errors.Timeout():
+            return _("The drive is taking too long to answer.")
+        case _:
+            return _("The drive cannot be reached right now.")
+
+
 def pds_problems(view: View) -> View:
     """Answer the PDS errors a view does not handle itself with a page that explains them."""
 

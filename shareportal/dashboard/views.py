@@ -5,6 +5,7 @@ place and folders of the picker open without reloading the page.
 """
 
 import re
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -21,7 +22,14 @@ from shareportal.pds.types import FileItem, Page, ShareLink
 
 from . import auth, forms, selectors, services
 from .auth import owner_required
-from .problems import pds_problems, problem_for, problem_response
+from .problems import (
+    TROUBLE,
+    pds_problems,
+    problem_for,
+    problem_response,
+    trouble_status,
+    trouble_words,
+)
 from .qr import qr_svg
 
 OAUTH_ERROR_CODE = re.compile(r"[a-z_]{1,64}")
@@ -150,20 +158,37 @@ def share_new(request: HttpRequest) -> HttpResponse:
         if share is not None:
             url = reverse("dashboard:share_detail", args=[share.share_id])
             return HttpResponseRedirect(f"{url}?created=1")
-    folder = _picker_folder(request, picker)
+    # A drive in trouble is not asked again for the folder: the picks travel on regardless.
+    folder = _picker_folder(request, picker) if form.pds_trouble is None else None
     ctx = {
         "owner": request.owner,
         "form": form,
         "picker": picker,
         "folder": folder,
-        "picked_elsewhere": picker.picked_outside(folder.items),
+        "picked_elsewhere": picker.picked_outside(folder.items if folder else []),
         "detect_zone": request.method == "GET" and services.TIME_ZONE_KEY not in request.session,
     }
     template = "dashboard/share_new.html"
     if request.htmx and browsing:
         template = "dashboard/share_new.html#picker"
+    return _form_response(request, template, ctx, form)
+
+
+def _form_response(
+    request: HttpRequest, template: str, ctx: dict[str, Any], form: forms.ShareSettingsForm
+) -> HttpResponse:
+    """A form page: 400 with the form's errors, or the drive's trouble status (502/503/504)."""
     status = 400 if form.is_bound and form.errors else 200
-    return render(request, template, ctx, status=status)
+    trouble = form.pds_trouble
+    if trouble is not None and request.htmx:
+        # htmx leaves the form in the page as typed; the alert area says what happened.
+        return problem_for(request, trouble)
+    if trouble is not None:
+        status = trouble_status(trouble)
+    response = render(request, template, ctx, status=status)
+    if isinstance(trouble, errors.RateLimited) and trouble.retry_after is not None:
+        response["Retry-After"] = str(trouble.retry_after)
+    return response
 
 
 def _owner_zone(request: HttpRequest) -> str:
@@ -173,9 +198,10 @@ def _owner_zone(request: HttpRequest) -> str:
 def _share_save(
     request: HttpRequest, form: forms.ShareSettingsForm, *, share_id: str = ""
 ) -> ShareLink | None:
-    """Create the share of a valid form, or change share `share_id`; None if PDS refused a field.
+    """Create the share of a valid form, or change share `share_id`; None if that failed.
 
-    The refusal is added to the form, which then says which field and why.
+    A refusal is added to the form, which then says which field and why; so is a drive in
+    trouble, so that nothing the owner typed is lost to an error page.
     """
     services.time_zone_remember(session=request.session, time_zone=form.cleaned_data["time_zone"])
     try:
@@ -185,7 +211,15 @@ def _share_save(
         return services.share_create(owner=request.owner, fields=fields)
     except errors.InvalidParameter as exc:
         form.add_pds_refusal(exc)
-        return None
+    except TROUBLE as exc:
+        if share_id:
+            outcome = _("Your changes are not saved; everything you typed is still here.")
+        else:
+            outcome = _("The share was not created; everything you typed is still here.")
+        form.add_pds_trouble(
+            exc, words=f"{trouble_words(exc)} {outcome} {_('Try again in a moment.')}"
+        )
+    return None
 
 
 def _picker_folder(request: HttpRequest, picker: forms.Picker) -> Page[FileItem]:
@@ -237,13 +271,15 @@ def share_edit(request: HttpRequest, share_id: str) -> HttpResponse:
         share = _share_save(request, form, share_id=share_id) if form.is_valid() else None
         if share is not None:
             return _row_or_back(request, share, _("Your changes to the share are saved."))
-    if request.method == "POST":
+    if request.method == "POST" and form.pds_trouble is None:
         # The form comes back with the owner's values; the share is read for its heading.
         share = selectors.share_link_get(owner=owner, share_id=share_id)
+    elif request.method == "POST":
+        # The drive is in trouble: not asked again; the heading makes do with the name typed.
+        share = {"share_id": share_id, "share_name": form.data.get("share_name", "")}
     ctx = {"owner": owner, "share": share, "form": form, "in_row": bool(request.htmx)}
     template = "dashboard/edit.html#edit_row" if request.htmx else "dashboard/edit.html"
-    status = 400 if form.is_bound and form.errors else 200
-    return render(request, template, ctx, status=status)
+    return _form_response(request, template, ctx, form)
 
 
 @require_POST

@@ -197,6 +197,33 @@ def test_pdss_refusal_of_an_edit_is_shown_next_to_the_field(owner, pds):
     assert "The drive refused this: The input parameter expiration is bad." in expiry_block
 
 
+def test_a_drive_in_trouble_while_editing_keeps_everything_typed(owner, pds):
+    add_error(pds, "share_link/update", 503, "ServiceUnavailable")
+    add_error(pds, "share_link/get", 503, "ServiceUnavailable")
+
+    response = owner.post(EDIT, edited())
+
+    assert response.status_code == 502
+    page = response.content.decode()
+    assert "cannot be reached" in page
+    assert "not saved" in page
+    assert 'value="Renamed"' in page
+    assert 'value="n3w-pass"' in page
+    assert "Now with notes</textarea>" in page
+    assert len(calls_to(pds, "share_link/get")) == 0  # the drive is not asked again
+
+
+def test_a_drive_in_trouble_while_editing_in_a_row_leaves_the_row_and_says_so(owner, pds):
+    add_error(pds, "share_link/update", 429, "TooManyRequests")
+
+    response = owner.post(EDIT, edited(), headers=HTMX)
+
+    # The row's form stays in the page as typed; the alert area explains.
+    assert response.status_code == 503
+    assert response["HX-Retarget"] == "#dashboard-alert"
+    assert "busy" in response.content.decode()
+
+
 def test_disabling_a_share_keeps_its_address_and_says_so(owner, pds):
     pds.post(url("share_link/update"), json=share_json(status="disabled"))
 

@@ -340,3 +340,40 @@ def test_creating_needs_the_csrf_token(pds):
 
     assert response.status_code == 403
     assert len(calls_to(pds, "share_link/create")) == 0
+
+
+@pytest.mark.parametrize(
+    ("status", "code", "expected", "words"),
+    [
+        (503, "ServiceUnavailable", 502, "cannot be reached"),
+        (504, "", 504, "taking too long"),
+        (429, "TooManyRequests", 503, "busy"),
+    ],
+)
+def test_a_drive_in_trouble_while_creating_keeps_everything_typed_and_picked(
+    owner, pds, status, code, expected, words
+):
+    pds.post(
+        url("share_link/create"),
+        status=status,
+        json={"code": code, "message": "x"} if code else None,
+        headers={"Retry-After": "30"} if status == 429 else {},
+    )
+    # The drive stays in trouble: the picker's folder cannot be listed either.
+    pds.post(url("file/list"), status=503, json={"code": "ServiceUnavailable"})
+
+    response = owner.post(NEW, everything())
+
+    assert response.status_code == expected
+    page = response.content.decode()
+    assert words in page
+    assert "was not created" in page
+    assert 'name="share_name" value="Trip"' in page
+    assert 'value="s3cr3t!~"' in page
+    assert "All of it</textarea>" in page
+    assert '<input type="hidden" name="pick" value="f1">' in page
+    assert '<input type="hidden" name="pick" value="d1">' in page
+    assert "This folder is empty" not in page
+    assert len(calls_to(pds, "share_link/create")) == 1  # a create is never sent twice
+    if status == 429:
+        assert response["Retry-After"] == "30"
