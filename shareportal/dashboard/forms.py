@@ -24,6 +24,9 @@ MAX_FILES = 100
 MAX_NAME = 128
 MAX_DESCRIPTION = 1024
 MAX_PASSWORD = 64
+# PDS markers are opaque; the embedded PDS's carry the last name shown (up to 1,024 characters,
+# about 1,450 once encoded, more for non-Latin scripts).
+MAX_MARKER = 4096
 # Limits are int64 in PDS; a billion is more than any share will ever be opened.
 MAX_LIMIT = 1_000_000_000
 # Expirations are refused from this year on: with a time zone applied, they pass datetime.max.
@@ -340,7 +343,7 @@ class ShareFilterForm(forms.Form):
         required=False,
         help_text=_("Administrators: list another user's shares."),
     )
-    marker = forms.CharField(max_length=1024, required=False, widget=forms.HiddenInput)
+    marker = forms.CharField(max_length=MAX_MARKER, required=False, widget=forms.HiddenInput)
 
     def clean_creator(self) -> str:
         creator = self.cleaned_data["creator"].strip()
@@ -379,7 +382,7 @@ class Picker:
         trail = [(i, name) for i, name in trail if FILE_ID.fullmatch(i)]
         # "more" is the button to the folder's next page; "marker" keeps the page shown.
         marker = data.get("more") or data.get("marker", "")
-        picker = cls(picks=picks, trail=trail, marker=marker[:1024])
+        picker = cls(picks=picks, trail=trail, marker=marker[:MAX_MARKER])
         target = data.get("browse", "")
         if target:
             picker.browse(target, name=labels.get(target, target))

@@ -134,6 +134,16 @@ def test_a_big_folder_pages_with_its_marker(owner, pds):
     assert body_of(calls_to(pds, "file/list")[-1])["marker"] == "fm-2"
 
 
+def test_a_folder_of_long_names_pages_with_its_whole_marker(owner, pds):
+    # Markers carry the last name shown; file names may be 1,024 characters long.
+    marker = "m" * 1500
+    add_folder(pds, [file_json("f3", "z.txt")])
+
+    owner.post(NEW, {"more": marker})
+
+    assert body_of(calls_to(pds, "file/list")[-1])["marker"] == marker
+
+
 def test_creating_with_every_option_sends_exactly_these_fields(owner, pds):
     add_folder(pds, ROOT_ITEMS)
     pds.post(url("share_link/create"), json=share_json("NewShare123"), status=201)
