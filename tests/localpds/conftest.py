@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from shareportal.localpds.models import File, User
+from localpds.models import File, User
 
 from .api_helpers import drive_of, make_file, make_user, token_for
 
@@ -61,10 +61,3 @@ def tree(alice) -> Tree:
         other=other,
         hidden=make_file(drive, "hidden.txt", parent=other),
     )
-
-
-@pytest.fixture(autouse=True)
-def _pds_process_settings(settings):
-    """Settings as the `pds` process has them: tests run with the web process's settings, whose
-    CSRF failure page belongs to the portal and cannot render under the PDS's URLs."""
-    settings.CSRF_FAILURE_VIEW = "django.views.csrf.csrf_failure"

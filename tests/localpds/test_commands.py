@@ -10,8 +10,8 @@ from django.contrib.auth.hashers import check_password
 from django.core.management import CommandError, call_command
 from PIL import Image
 
-from shareportal.localpds.models import Drive, File, OAuthClient, ShareLink, User
-from shareportal.localpds.storage import blob_path, user_create
+from localpds.models import Drive, File, OAuthClient, ShareLink, User
+from localpds.storage import blob_path, user_create
 
 pytestmark = pytest.mark.django_db
 
@@ -39,7 +39,7 @@ def snapshot() -> dict:
 
 
 def test_seed_demo_prints_the_documented_json(settings):
-    settings.PUBLIC_BASE_URL = "http://portal.test"
+    settings.LOCALPDS_PORTAL_URL = "http://portal.test"
     settings.LOCALPDS_PUBLIC_URL = "http://pds.test"
     demo = seed_json()
     assert demo["web"] == "http://portal.test"

@@ -7,7 +7,7 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
-from shareportal.localpds.models import AuthorizationCode, User
+from localpds.models import AuthorizationCode, User
 from tests.localpds.oauth_helpers import (
     AUTHORIZE,
     PASSWORD,
@@ -21,7 +21,7 @@ from tests.localpds.oauth_helpers import (
     use_test_settings,
 )
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("shareportal.localpds.urls")]
+pytestmark = [pytest.mark.django_db, pytest.mark.urls("localpds.urls")]
 
 
 @pytest.fixture(autouse=True)
@@ -197,7 +197,7 @@ def test_sign_in_throttle_is_per_address(client, url):
 
 
 def test_behind_a_trusted_proxy_the_throttle_counts_the_forwarded_address(client, url, settings):
-    settings.TRUSTED_PROXIES = ["127.0.0.1"]
+    settings.LOCALPDS_TRUSTED_PROXIES = ["127.0.0.1"]
     for _ in range(10):
         client.post(
             url,
