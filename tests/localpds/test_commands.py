@@ -83,6 +83,48 @@ def test_seed_demo_logins_work_with_the_printed_passwords():
     assert client.allows_redirect("http://127.0.0.1:8000/dashboard/oauth/callback/")
 
 
+def test_seeding_again_for_another_portal_url_adds_its_redirect_and_keeps_the_first(settings):
+    # `make run PORT=9000` seeds for :9000; seeding by hand for another portal URL later must
+    # not take the :9000 callback away (that broke signing in), only add its own.
+    settings.LOCALPDS_PORTAL_URL = "http://127.0.0.1:9000"
+    seed_json()
+    settings.LOCALPDS_PORTAL_URL = "http://portal.example"
+    demo = seed_json()
+
+    client = OAuthClient.objects.get()
+    assert client.allows_redirect("http://127.0.0.1:9000/dashboard/oauth/callback/")
+    assert client.allows_redirect("http://portal.example/dashboard/oauth/callback/")
+    assert client.redirect_uris.split() == [
+        "http://127.0.0.1:9000/dashboard/oauth/callback/",
+        "http://portal.example/dashboard/oauth/callback/",
+    ]
+    # The links printed are those of the portal URL seeded for, not the stock :8000.
+    assert demo["web"] == "http://portal.example"
+    assert demo["shares"]["open"]["url"] == "http://portal.example/s/DemoOpen001/"
+    out = StringIO()
+    call_command("seed_demo", stdout=out)
+    assert "http://portal.example/s/DemoOpen001/" in out.getvalue()
+    assert ":8000" not in out.getvalue()
+
+
+def test_seeding_twice_for_the_same_portal_url_registers_its_redirect_once(settings):
+    settings.LOCALPDS_PORTAL_URL = "http://127.0.0.1:9000"
+    seed_json()
+    seed_json()
+    assert OAuthClient.objects.get().redirect_uris.split() == [
+        "http://127.0.0.1:9000/dashboard/oauth/callback/"
+    ]
+
+
+def test_seeding_registers_the_configured_oauth_client(settings):
+    settings.LOCALPDS_OAUTH_CLIENT_ID = "portal-client"
+    settings.LOCALPDS_OAUTH_CLIENT_SECRET = "s3cret-of-the-portal"
+    seed_json()
+    client = OAuthClient.objects.get()
+    assert client.client_id == "portal-client"
+    assert check_password("s3cret-of-the-portal", client.client_secret)
+
+
 def test_seed_demo_shares_have_their_documented_states():
     demo = seed_json()
     shares = {key: ShareLink.objects.get(pk=s["share_id"]) for key, s in demo["shares"].items()}
