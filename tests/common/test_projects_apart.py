@@ -29,7 +29,7 @@ def probe(settings_module: str, tmp_path: Path) -> dict:
     env = {
         key: value
         for key, value in os.environ.items()
-        if not key.startswith(("PDS_", "LOCALPDS_", "DJANGO_")) and key != "SHAREPORTAL_SERVICE"
+        if not key.startswith(("PDS_", "LOCALPDS_", "DJANGO_"))
     }
     env |= {
         "DJANGO_SETTINGS_MODULE": settings_module,

@@ -34,7 +34,6 @@ def test_stock_urls_follow_the_ports_for_both_processes(run_script, stock_urls):
     assert web["PUBLIC_BASE_URL"] == pds["LOCALPDS_PORTAL_URL"] == "http://127.0.0.1:9000"
     assert web["PDS_API_ENDPOINT"] == pds["LOCALPDS_PUBLIC_URL"] == "http://127.0.0.1:9001"
     assert pds["PORT"] == "9000"
-    assert "SHAREPORTAL_SERVICE" not in web and "SHAREPORTAL_SERVICE" not in pds
 
 
 def test_configured_urls_are_kept(run_script, stock_urls, monkeypatch):

@@ -1,4 +1,4 @@
-"""`manage.py pds_token`: a working access token for development and tests."""
+"""`python -m localpds pds_token`: a working access token for development and tests."""
 
 from io import StringIO
 
