@@ -75,7 +75,9 @@ def test_seed_demo_puts_back_what_was_changed():
     assert alice.password
 
 
-def test_seed_demo_logins_work_with_the_printed_passwords():
+def test_seed_demo_logins_work_with_the_printed_passwords(settings):
+    # The stock portal URL, set here so that a PORT in the environment cannot move it.
+    settings.LOCALPDS_PORTAL_URL = "http://127.0.0.1:8000"
     demo = seed_json()
     for name, user in demo["users"].items():
         assert check_password(user["password"], User.objects.get(user_name=name).password)
