@@ -1,6 +1,7 @@
 """Routes of the embedded PDS (the `pds` process): OAuth, the `/v2/...` API, its data URLs.
 
-The portal's routes are not here: the two processes share code but not URLs.
+The drive's URLconf (`ROOT_URLCONF` of `localpds.settings`); the portal's routes are in
+another project, `shareportal.urls`.
 """
 
 from django.urls import include, path
