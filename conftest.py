@@ -32,6 +32,20 @@ def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool 
     return None
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Refuse, rather than silently skip, suites named on the command line for the other
+    project's settings (`pytest tests/localpds` without `--ds=localpds.settings`)."""
+    drive = _drive_settings(config)
+    for arg in config.args:
+        path = Path(arg.split("::")[0]).resolve()
+        if not path.is_relative_to(TESTS) or path == TESTS or path.is_relative_to(SHARED_TESTS):
+            continue
+        if path.is_relative_to(DRIVE_TESTS) and not drive:
+            raise pytest.UsageError(f"{arg} is the drive's: run it with --ds=localpds.settings")
+        if drive and not path.is_relative_to(DRIVE_TESTS):
+            raise pytest.UsageError(f"{arg} is the portal's: run it without --ds=localpds.settings")
+
+
 def pytest_report_header(config: pytest.Config) -> str:
     if _drive_settings(config):
         return "settings: localpds.settings (the drive's suites, tests/localpds)"

@@ -3,7 +3,12 @@
 from dataclasses import dataclass
 
 import pytest
+from django.conf import settings
 
+if settings.SETTINGS_MODULE != "localpds.settings":
+    raise pytest.UsageError("tests/localpds are the drive's: run them with --ds=localpds.settings")
+
+# Only now: the models import only under the drive's settings.
 from localpds.models import File, User
 
 from .api_helpers import drive_of, make_file, make_user, token_for
