@@ -40,8 +40,9 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env_list("LOCALPDS_ALLOWED_HOSTS", "127.0.0.1,localhost")
 
 # Metadata (SQLite by default), file contents (blobs/), thumbnails, the cache, static files.
-LOCALPDS_DATA_DIR = Path(env_str("LOCALPDS_DATA_DIR", str(BASE_DIR / "data" / "localpds")))
-LOCALPDS_DATA_DIR = LOCALPDS_DATA_DIR.resolve()
+LOCALPDS_DATA_DIR = Path(
+    env_str("LOCALPDS_DATA_DIR", str(BASE_DIR / "data" / "localpds"))
+).resolve()
 LOCALPDS_DATA_DIR.mkdir(parents=True, exist_ok=True)
 LOCALPDS_BLOB_DIR = LOCALPDS_DATA_DIR / "blobs"
 

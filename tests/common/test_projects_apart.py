@@ -25,7 +25,7 @@ print(json.dumps({
 """
 
 
-def probe(settings_module: str, tmp_path: Path) -> dict:
+def run_probe(settings_module: str, tmp_path: Path, **extra: str) -> subprocess.CompletedProcess:
     env = {
         key: value
         for key, value in os.environ.items()
@@ -38,8 +38,9 @@ def probe(settings_module: str, tmp_path: Path) -> dict:
         "DEBUG": "0",
         "DATA_DIR": str(tmp_path / "portal"),
         "LOCALPDS_DATA_DIR": str(tmp_path / "drive"),
+        **extra,
     }
-    done = subprocess.run(
+    return subprocess.run(
         [sys.executable, "-c", PROBE],
         cwd=BASE_DIR,
         env=env,
@@ -48,6 +49,10 @@ def probe(settings_module: str, tmp_path: Path) -> dict:
         timeout=60,
         check=False,
     )
+
+
+def probe(settings_module: str, tmp_path: Path) -> dict:
+    done = run_probe(settings_module, tmp_path)
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout)
 
@@ -64,3 +69,16 @@ def test_the_drive_never_imports_the_portal(tmp_path):
     assert "shareportal" not in seen["modules"]
     assert seen["apps"][-1] == "localpds"
     assert seen["urlconf"] == "localpds.urls"
+
+
+def test_each_project_refuses_a_proxy_that_is_no_address_by_its_own_name(tmp_path):
+    portal = run_probe("shareportal.settings", tmp_path, TRUSTED_PROXIES="10.0.0.0/8,proxy.lan")
+    assert portal.returncode != 0
+    assert "ImproperlyConfigured: TRUSTED_PROXIES: not an IP address or network: 'proxy.lan'" in (
+        portal.stderr
+    )
+    drive = run_probe("localpds.settings", tmp_path, LOCALPDS_TRUSTED_PROXIES="proxy.lan")
+    assert drive.returncode != 0
+    assert "LOCALPDS_TRUSTED_PROXIES: not an IP address or network" in drive.stderr
+    # Each reads only its own name: the portal's bad value does not stop the drive.
+    assert run_probe("localpds.settings", tmp_path, TRUSTED_PROXIES="proxy.lan").returncode == 0
