@@ -1,6 +1,6 @@
 # The two commands of the README: `make run` and `make test`. Everything else is their set-up.
-# `make run` migrates, collects static files, then bin/run.py seeds the demo (idempotent) and
-# starts both processes.
+# `make run` migrates both databases (the portal's and the drive's), collects both projects' static
+# files, then bin/run.py seeds the drive's demo (idempotent) and starts both processes.
 SHELL := /bin/bash
 .DEFAULT_GOAL := run
 
@@ -14,32 +14,42 @@ HOST ?= 127.0.0.1
 PYTHON ?= $(shell for c in python3.12 python3.13 python3 $$HOME/.pyenv/versions/3.12*/bin/python3 $$HOME/.pyenv/versions/3.13*/bin/python3 /usr/local/bin/python3.1[23] /usr/bin/python3.1[23]; do \
 	if $$c -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; then echo $$c; break; fi; done)
 
-.PHONY: run test test-postgres lint contracts pytest bench browser-deps clean
+.PHONY: run test test-postgres lint contracts pytest env-keys bench browser-deps clean
 
 $(PY):
 	@test -n "$(PYTHON)" || { echo "No Python 3.12 or newer found: install one (or set PYTHON=/path/to/python3.12)."; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 
-$(VENV)/.runtime: requirements.txt | $(PY)
-	$(PY) -m pip install --quiet -r requirements.txt
+$(VENV)/.runtime: requirements.txt localpds/requirements.txt | $(PY)
+	$(PY) -m pip install --quiet -r requirements.txt -r localpds/requirements.txt
 	touch $@
 
-$(VENV)/.dev: requirements-dev.txt requirements.txt | $(PY)
+$(VENV)/.dev: requirements-dev.txt requirements.txt localpds/requirements.txt | $(PY)
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	touch $@ $(VENV)/.runtime
 
-# A per-checkout .env with a random SECRET_KEY, so `make run` needs no configuration.
+# A per-checkout .env with a random SECRET_KEY and LOCALPDS_SECRET_KEY (the portal's and the
+# drive's), so `make run` needs no configuration.
+RANDOM_KEY = $$(od -An -N32 -tx1 /dev/urandom | tr -d ' \n')
 .env:
-	@sed "s|^SECRET_KEY=.*|SECRET_KEY=$$(od -An -N32 -tx1 /dev/urandom | tr -d ' \n')|" .env.example > .env
-	@echo "Wrote .env with a fresh SECRET_KEY."
+	@sed -e "s|^SECRET_KEY=.*|SECRET_KEY=$(RANDOM_KEY)|" \
+		-e "s|^LOCALPDS_SECRET_KEY=.*|LOCALPDS_SECRET_KEY=$(RANDOM_KEY)|" .env.example > .env
+	@echo "Wrote .env with a fresh SECRET_KEY and LOCALPDS_SECRET_KEY."
 
-run: $(VENV)/.runtime .env
+# A .env written before the drive had its own settings lacks the drive's key: add one.
+env-keys: .env
+	@grep -q '^LOCALPDS_SECRET_KEY=.' .env || { \
+		echo "LOCALPDS_SECRET_KEY=$(RANDOM_KEY)" >> .env; echo "Added a fresh LOCALPDS_SECRET_KEY to .env."; }
+
+run: $(VENV)/.runtime env-keys
 	$(PY) manage.py migrate --noinput -v 0
+	$(PY) -m localpds migrate --noinput -v 0
 	STATIC_MANIFEST=1 $(PY) manage.py collectstatic --noinput -v 0
+	STATIC_MANIFEST=1 $(PY) -m localpds collectstatic --noinput -v 0
 	PORT=$(PORT) PDS_PORT=$(PDS_PORT) HOST=$(HOST) $(PY) bin/run.py
 
-test: $(VENV)/.dev .env lint contracts pytest
+test: $(VENV)/.dev env-keys lint contracts pytest
 
 lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check .
@@ -48,14 +58,17 @@ lint: $(VENV)/.dev
 contracts: $(VENV)/.dev
 	$(VENV)/bin/lint-imports
 
-pytest: $(VENV)/.dev browser-deps
-	$(VENV)/bin/pytest
+# Two runs, one per project: the portal's suites with its settings, then the drive's with its own.
+pytest: $(VENV)/.dev env-keys browser-deps
+	$(VENV)/bin/pytest --ignore=tests/localpds
+	$(VENV)/bin/pytest --ds=localpds.settings tests/localpds
 
 # The same suites (but the browser's) with the test database on PostgreSQL, as deployments with
 # more than one machine run; CI runs it after `make test`.
 POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/test
-test-postgres: $(VENV)/.dev .env
-	DATABASE_URL=$(POSTGRES_URL) $(VENV)/bin/pytest -q tests/localpds tests/shares tests/dashboard tests/pds tests/integration
+test-postgres: $(VENV)/.dev env-keys
+	DATABASE_URL=$(POSTGRES_URL) $(VENV)/bin/pytest -q tests/shares tests/dashboard tests/pds tests/integration
+	LOCALPDS_DATABASE_URL=$(POSTGRES_URL) $(VENV)/bin/pytest -q --ds=localpds.settings tests/localpds
 
 # The browser tests drive Debian's chromium through Playwright; install it when we can (root).
 browser-deps:
@@ -64,8 +77,8 @@ browser-deps:
 			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 		else echo "chromium is not installed: the browser tests will be skipped."; fi; }
 
-bench: $(VENV)/.dev .env
+bench: $(VENV)/.dev env-keys
 	$(PY) bench/run.py
 
 clean:
-	rm -rf $(VENV) data/cache data/staticfiles
+	rm -rf $(VENV) data/cache data/staticfiles data/localpds/cache data/localpds/staticfiles

@@ -1,13 +1,64 @@
-"""Project-wide test set-up: every test gets its own data directory, a private cache, plain
-static files and fast password hashing."""
+"""Project-wide test set-up for both projects: every test gets its own data directory, a
+private cache, plain static files and fast password hashing.
+
+The portal's suites run with `shareportal.settings` (the default); the drive's, `tests/localpds`,
+with `--ds=localpds.settings`. `make pytest` runs both; each settings module collects only
+its own suites (and the shared `tests/common`), so a bare `pytest` runs the portal's.
+"""
+
+from pathlib import Path
 
 import pytest
+
+TESTS = Path(__file__).resolve().parent / "tests"
+DRIVE_TESTS = TESTS / "localpds"
+SHARED_TESTS = TESTS / "common"
+
+
+def _drive_settings(config: pytest.Config) -> bool:
+    from django.conf import settings
+
+    return settings.SETTINGS_MODULE == "localpds.settings"
+
+
+def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
+    """Collect only the suites of the project whose settings this run has."""
+    path = collection_path.resolve()
+    if not path.is_relative_to(TESTS) or path == TESTS or path.is_relative_to(SHARED_TESTS):
+        return None
+    drive_suite = path.is_relative_to(DRIVE_TESTS)
+    if _drive_settings(config) != drive_suite:
+        return True
+    return None
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Refuse, rather than silently skip, suites named on the command line for the other
+    project's settings (`pytest tests/localpds` without `--ds=localpds.settings`)."""
+    drive = _drive_settings(config)
+    for arg in config.args:
+        path = Path(arg.split("::")[0]).resolve()
+        if not path.is_relative_to(TESTS) or path == TESTS or path.is_relative_to(SHARED_TESTS):
+            continue
+        if path.is_relative_to(DRIVE_TESTS) and not drive:
+            raise pytest.UsageError(f"{arg} is the drive's: run it with --ds=localpds.settings")
+        if drive and not path.is_relative_to(DRIVE_TESTS):
+            raise pytest.UsageError(f"{arg} is the portal's: run it without --ds=localpds.settings")
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    if _drive_settings(config):
+        return "settings: localpds.settings (the drive's suites, tests/localpds)"
+    return "settings: shareportal.settings (tests/localpds need --ds=localpds.settings)"
 
 
 @pytest.fixture(autouse=True)
 def _isolated_storage(settings, tmp_path):
-    settings.DATA_DIR = tmp_path
-    settings.LOCALPDS_BLOB_DIR = tmp_path / "blobs"
+    if settings.SETTINGS_MODULE == "localpds.settings":
+        settings.LOCALPDS_DATA_DIR = tmp_path
+        settings.LOCALPDS_BLOB_DIR = tmp_path / "blobs"
+    else:
+        settings.DATA_DIR = tmp_path
     settings.CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     }

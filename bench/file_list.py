@@ -42,15 +42,14 @@ def free_port() -> int:
 
 def configure(data_dir: Path, port: int) -> dict[str, str]:
     """Point this process (and the server it starts) at a private PDS in `data_dir`."""
-    env = {key: value for key, value in os.environ.items() if key != "REDIS_URL"}
+    env = {key: value for key, value in os.environ.items() if key != "LOCALPDS_REDIS_URL"}
     env.update(
-        DJANGO_SETTINGS_MODULE="shareportal.settings",
-        SHAREPORTAL_SERVICE="pds",
-        SECRET_KEY=secrets.token_hex(32),
+        DJANGO_SETTINGS_MODULE="localpds.settings",
+        LOCALPDS_SECRET_KEY=secrets.token_hex(32),
         DEBUG="0",
-        DATA_DIR=str(data_dir),
-        DATABASE_URL=f"sqlite:///{data_dir / 'db.sqlite3'}",
-        ALLOWED_HOSTS="127.0.0.1",
+        LOCALPDS_DATA_DIR=str(data_dir),
+        LOCALPDS_DATABASE_URL=f"sqlite:///{data_dir / 'db.sqlite3'}",
+        LOCALPDS_ALLOWED_HOSTS="127.0.0.1",
         LOCALPDS_PUBLIC_URL=f"http://127.0.0.1:{port}",
         LOG_LEVEL="WARNING",
     )
@@ -66,9 +65,9 @@ def populate() -> tuple[str, str, str, str]:
     django.setup()
     from django.core.management import call_command
 
-    from shareportal.localpds.models import File
-    from shareportal.localpds.storage import file_build, folder_create, user_create
-    from shareportal.localpds.tokens import access_token_issue
+    from localpds.models import File
+    from localpds.storage import file_build, folder_create, user_create
+    from localpds.tokens import access_token_issue
 
     call_command("migrate", verbosity=0)
     owner = user_create(user_name="bench", password="", role="user")
@@ -104,7 +103,7 @@ def start_server(env: dict[str, str], port: int, log: Path) -> subprocess.Popen:
                 sys.executable,
                 "-m",
                 "gunicorn",
-                "shareportal.localpds.wsgi:application",
+                "localpds.wsgi:application",
                 "--bind",
                 f"127.0.0.1:{port}",
                 "--worker-class",

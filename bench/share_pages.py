@@ -59,7 +59,6 @@ def configure(data_dir: Path) -> None:
     os.environ.pop("REDIS_URL", None)
     os.environ.update(
         DJANGO_SETTINGS_MODULE="shareportal.settings",
-        SHAREPORTAL_SERVICE="web",
         SECRET_KEY=secrets.token_hex(32),
         DEBUG="0",
         DATA_DIR=str(data_dir),

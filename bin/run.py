@@ -1,9 +1,11 @@
 #!/usr/bin/env python
-"""`make run`: start the portal (`web`) and the embedded PDS (`pds`) and print the demo.
+"""`make run`: start the portal (`web`) and the drive (`pds`) and print the demo.
 
 Both run under gunicorn with gthread workers, as in the Procfile: `web` on $HOST:$PORT, `pds`
-on $HOST:$PDS_PORT. Ctrl-C or SIGTERM stops both; if either dies, the other is stopped too and
-this exits non-zero.
+(`localpds.wsgi`, its own project and settings) on $HOST:$PDS_PORT. The URLs each process is
+told about follow those ports while they are unset or the stock values of .env.example. The
+drive's demo is seeded first (`python -m localpds seed_demo`) with the same URLs. Ctrl-C or
+SIGTERM stops both; if either dies, the other is stopped too and this exits non-zero.
 """
 
 import json
@@ -17,43 +19,44 @@ import urllib.request
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(BASE_DIR))
+
+from common.env import (  # noqa: E402 - after the repository is on the path.
+    STOCK_DRIVE_URL,
+    STOCK_PORTAL_URL,
+    following_ports,
+    local_urls,
+    reachable_host,
+    read_dotenv,
+)
+
 START_TIMEOUT = 60.0
-# The stock values of .env.example, which follow PORT and PDS_PORT when those change.
-STOCK_PUBLIC_BASE_URL = "http://127.0.0.1:8000"
-STOCK_PDS_API_ENDPOINT = "http://127.0.0.1:8001"
-
-
-def dotenv(path: Path) -> dict[str, str]:
-    """KEY=value lines of a .env file, read as the settings read them."""
-    values: dict[str, str] = {}
-    if path.is_file():
-        for line in path.read_text().splitlines():
-            line = line.strip()
-            if line and not line.startswith("#") and "=" in line:
-                key, value = line.split("=", 1)
-                values[key.strip()] = value.strip().strip("'\"")
-    return values
-
-
-def configured(name: str, file_values: dict[str, str]) -> str:
-    return os.environ.get(name) or file_values.get(name, "")
-
-
-def reachable_host(host: str) -> str:
-    """Where a server bound to `host` is reached: a wildcard bind ("0.0.0.0", "") on loopback."""
-    return "127.0.0.1" if host in ("0.0.0.0", "") else host  # noqa: S104 - a bind address.
 
 
 def environments(host: str, port: str, pds_port: str) -> tuple[dict[str, str], dict[str, str]]:
-    """The environments of the web and pds processes."""
-    file_values = dotenv(BASE_DIR / ".env")
-    url_host = reachable_host(host)
-    web = dict(os.environ, SHAREPORTAL_SERVICE="web")
-    if configured("PDS_API_ENDPOINT", file_values) in ("", STOCK_PDS_API_ENDPOINT):
-        web["PDS_API_ENDPOINT"] = f"http://{url_host}:{pds_port}"
-    if configured("PUBLIC_BASE_URL", file_values) in ("", STOCK_PUBLIC_BASE_URL):
-        web["PUBLIC_BASE_URL"] = f"http://{url_host}:{port}"
-    pds = dict(web, SHAREPORTAL_SERVICE="pds")
+    """The environments of the web and pds processes.
+
+    Each URL setting keeps its configured value (environment first, then .env) unless that is
+    empty or the stock value, in which case it follows HOST, PORT and PDS_PORT. The drive's
+    settings follow PORT the same way for LOCALPDS_PORTAL_URL, so seeding by hand with the
+    same PORT gives the same links.
+    """
+    configured = read_dotenv(BASE_DIR / ".env") | dict(os.environ)
+    base = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+    base |= {"HOST": host, "PORT": port, "PDS_PORT": pds_port}
+    urls = local_urls(base)
+
+    def follow(name: str, stock: str, derived: str) -> str:
+        return following_ports(configured.get(name, ""), stock, derived)
+
+    web = base | {
+        "PUBLIC_BASE_URL": follow("PUBLIC_BASE_URL", STOCK_PORTAL_URL, urls.portal),
+        "PDS_API_ENDPOINT": follow("PDS_API_ENDPOINT", STOCK_DRIVE_URL, urls.drive),
+    }
+    pds = base | {
+        "LOCALPDS_PORTAL_URL": follow("LOCALPDS_PORTAL_URL", STOCK_PORTAL_URL, urls.portal),
+        "LOCALPDS_PUBLIC_URL": follow("LOCALPDS_PUBLIC_URL", STOCK_DRIVE_URL, urls.drive),
+    }
     return web, pds
 
 
@@ -112,7 +115,7 @@ def print_demo(demo: dict) -> None:
     print()
     print("shareportal is running.")
     print(f"  Portal:        {web}/")
-    print(f"  Embedded PDS:  {demo['pds']}/")
+    print(f"  Drive:         {demo['pds']}/")
     print()
     print(f"Sign in to the dashboard ({web}/dashboard/) with:")
     for name, user in demo["users"].items():
@@ -138,9 +141,9 @@ def main() -> int:
     web_env, pds_env = environments(host, port, pds_port)
 
     seeded = subprocess.run(
-        [sys.executable, "manage.py", "seed_demo", "--json"],
+        [sys.executable, "-m", "localpds", "seed_demo", "--json"],
         cwd=BASE_DIR,
-        env=web_env,
+        env=pds_env,
         capture_output=True,
         text=True,
         check=False,
@@ -152,7 +155,7 @@ def main() -> int:
 
     signal.signal(signal.SIGTERM, _terminate)
     processes = {
-        "pds": gunicorn("shareportal.localpds.wsgi:application", f"{host}:{pds_port}", pds_env),
+        "pds": gunicorn("localpds.wsgi:application", f"{host}:{pds_port}", pds_env),
         "web": gunicorn("shareportal.wsgi:application", f"{host}:{port}", web_env),
     }
     url_host = reachable_host(host)

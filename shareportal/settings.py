@@ -1,11 +1,11 @@
-"""Settings for both processes of shareportal: the portal (`web`) and the embedded PDS (`pds`).
+"""Settings of the portal (`shareportal`, the `web` process).
 
-Every knob is an environment variable with a safe default, listed in `.env.example`. A `.env`
-file beside `manage.py` is read first, for development; real environment variables win.
+Every knob is an environment variable with a safe default, listed in the portal's section of
+`.env.example`. A `.env` file beside `manage.py` is read first, for development; real
+environment variables win. The drive (`localpds`) is another project with its own settings
+(`localpds.settings`, `LOCALPDS_*` names); the portal reaches it only over HTTP.
 """
 
-import ipaddress
-import os
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -13,73 +13,16 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
-BASE_DIR = Path(__file__).resolve().parent.parent
+from common import clientaddr
+from common.env import BASE_DIR, env_bool, env_float, env_int, env_list, env_str, load_dotenv
 
-
-def _read_dotenv(path: Path) -> None:
-    """Load KEY=value lines from `path` into the environment without overriding it."""
-    if not path.is_file():
-        return
-    for line in path.read_text().splitlines():
-        line = line.strip()
-        if not line or line.startswith("#") or "=" not in line:
-            continue
-        key, value = line.split("=", 1)
-        os.environ.setdefault(key.strip(), value.strip().strip("'\""))
-
-
-_read_dotenv(BASE_DIR / ".env")
-
-
-def env_str(name: str, default: str = "") -> str:
-    return os.environ.get(name, default)
-
-
-def env_bool(name: str, default: bool = False) -> bool:
-    value = os.environ.get(name)
-    if value is None or value == "":
-        return default
-    if value.lower() in ("1", "true", "yes", "on"):
-        return True
-    if value.lower() in ("0", "false", "no", "off"):
-        return False
-    raise ImproperlyConfigured(f"{name} must be a boolean (1/0, true/false), not {value!r}")
-
-
-def env_int(name: str, default: int) -> int:
-    value = os.environ.get(name)
-    if value is None or value == "":
-        return default
-    try:
-        return int(value)
-    except ValueError:
-        raise ImproperlyConfigured(f"{name} must be an integer, not {value!r}") from None
-
-
-def env_float(name: str, default: float) -> float:
-    value = os.environ.get(name)
-    if value is None or value == "":
-        return default
-    try:
-        return float(value)
-    except ValueError:
-        raise ImproperlyConfigured(f"{name} must be a number, not {value!r}") from None
-
-
-def env_list(name: str, default: str = "") -> list[str]:
-    return [item.strip() for item in env_str(name, default).split(",") if item.strip()]
+load_dotenv()
 
 
 def origin_of(url: str) -> str:
     parts = urlsplit(url)
     return f"{parts.scheme}://{parts.netloc}"
 
-
-# Which process this is: "web" (the portal) or "pds" (the embedded PDS). The two share this
-# module but not their routes or cookies; `shareportal/localpds/wsgi.py` sets it to "pds".
-SERVICE = env_str("SHAREPORTAL_SERVICE", "web")
-if SERVICE not in ("web", "pds"):
-    raise ImproperlyConfigured(f"SHAREPORTAL_SERVICE must be 'web' or 'pds', not {SERVICE!r}")
 
 DEBUG = env_bool("DEBUG", False)
 SECRET_KEY = env_str("SECRET_KEY")
@@ -102,7 +45,6 @@ INSTALLED_APPS = [
     "django_htmx",
     "shareportal.shares",
     "shareportal.dashboard",
-    "shareportal.localpds",
 ]
 
 MIDDLEWARE = [
@@ -118,7 +60,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
 ]
 
-ROOT_URLCONF = "shareportal.localpds.urls" if SERVICE == "pds" else "shareportal.urls"
+ROOT_URLCONF = "shareportal.urls"
 WSGI_APPLICATION = "shareportal.wsgi.application"
 
 TEMPLATES = [
@@ -144,7 +86,7 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # WAL and IMMEDIATE transactions let the two processes and their threads share one file
+    # WAL and IMMEDIATE transactions let the workers and their threads share one file
     # without "database is locked" errors under ordinary load. Connections persist (per
     # thread) like PostgreSQL's, so a page view does not pay for connecting and the pragmas.
     DATABASES["default"]["OPTIONS"] = {
@@ -164,14 +106,14 @@ if REDIS_URL:
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
-            "KEY_PREFIX": f"shareportal-{SERVICE}",
+            "KEY_PREFIX": "shareportal-web",
         }
     }
 else:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-            "LOCATION": str(DATA_DIR / "cache" / SERVICE),
+            "LOCATION": str(DATA_DIR / "cache" / "web"),
             # The stock limit (300 entries, then a third culled at random) would let anyone
             # wipe the password-attempt counters by making enough entries of their own.
             "OPTIONS": {"MAX_ENTRIES": env_int("CACHE_MAX_ENTRIES", 1_000_000)},
@@ -179,12 +121,12 @@ else:
     }
 
 # Sessions hold share tokens and OAuth tokens, so they stay on the server; only the
-# session key travels in the cookie. The two processes often share a host name in development
-# (cookies ignore ports), so each has its own cookie names.
+# session key travels in the cookie. The drive often shares the host name in development
+# (cookies ignore ports), so the portal's cookies keep their `web_` names and the drive's differ.
 # Read from the shared cache, written through to the database: a page view costs no query.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
-SESSION_COOKIE_NAME = f"{SERVICE}_sessionid"
-CSRF_COOKIE_NAME = f"{SERVICE}_csrftoken"
+SESSION_COOKIE_NAME = "web_sessionid"
+CSRF_COOKIE_NAME = "web_csrftoken"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 60 * 60 * 24)
@@ -192,9 +134,8 @@ HTTPS = PUBLIC_BASE_URL.startswith("https://")
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", HTTPS)
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", HTTPS)
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
-if SERVICE == "web":
-    # Our own private page (no-store, noindex, a way back) instead of Django's technical one.
-    CSRF_FAILURE_VIEW = "shareportal.shares.views.csrf_failure"
+# Our own private page (no-store, noindex, a way back) instead of Django's technical one.
+CSRF_FAILURE_VIEW = "shareportal.shares.views.csrf_failure"
 SECURE_PROXY_SSL_HEADER = (
     ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("TRUST_X_FORWARDED_PROTO") else None
 )
@@ -207,18 +148,13 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
-# The embedded PDS: where the portal reaches the PDS API, and which hosts may serve the signed
-# data URLs (downloads, previews, thumbnails) that the portal redirects visitors to.
+# The drive: where the portal reaches the PDS API (the embedded drive or a real PDS), and
+# which hosts may serve the signed data URLs (downloads, previews, thumbnails) that the
+# portal redirects visitors to.
 PDS_API_ENDPOINT = env_str("PDS_API_ENDPOINT", "http://127.0.0.1:8001").rstrip("/")
 PDS_CONNECT_TIMEOUT = env_float("PDS_CONNECT_TIMEOUT", 3.05)
 PDS_READ_TIMEOUT = env_float("PDS_READ_TIMEOUT", 10.0)
 PDS_DATA_ORIGINS = env_list("PDS_DATA_ORIGINS", origin_of(PDS_API_ENDPOINT))
-
-# The embedded PDS's own settings (the `pds` process).
-LOCALPDS_PUBLIC_URL = env_str("LOCALPDS_PUBLIC_URL").rstrip("/")
-LOCALPDS_DOMAIN_ID = env_str("LOCALPDS_DOMAIN_ID", "localpds")
-LOCALPDS_MAX_BODY_BYTES = env_int("LOCALPDS_MAX_BODY_BYTES", 1024 * 1024)
-LOCALPDS_BLOB_DIR = DATA_DIR / "blobs"
 
 # OAuth client settings of the portal (the dashboard signs owners in through the drive).
 PDS_OAUTH_CLIENT_ID = env_str("PDS_OAUTH_CLIENT_ID", "shareportal")
@@ -236,13 +172,10 @@ PDS_OAUTH_REDIRECT_URI = env_str(
 # Visitors' password attempts are throttled by client address. The address is the
 # connection's peer unless it is one of these proxies, whose X-Forwarded-For is believed.
 TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
-for _proxy in TRUSTED_PROXIES:
-    try:
-        ipaddress.ip_network(_proxy, strict=False)
-    except ValueError:
-        raise ImproperlyConfigured(
-            f"TRUSTED_PROXIES entries must be IP addresses or networks, not {_proxy!r}"
-        ) from None
+try:
+    clientaddr.trusted_networks(TRUSTED_PROXIES)
+except ValueError as exc:
+    raise ImproperlyConfigured(f"TRUSTED_PROXIES: {exc}") from None
 
 # A strict policy from the first commit: no inline script without the nonce, nothing from other
 # origins except the PDS data host for images, and no framing.

@@ -1,8 +1,8 @@
 """Shared fixtures for integration tests: the real embedded PDS, running in its own process.
 
-`live_pds` starts the `pds` process under gunicorn exactly as production does, with its own
-data directory and database, seeded with the demo data; `portal_settings` points the portal
-(the test process) at it, so a test can go portal -> HTTP -> PDS and back.
+`live_pds` starts the drive (`localpds`) under gunicorn exactly as production does, with its
+own settings, data directory and database, seeded with the demo data; `portal_settings`
+points the portal (the test process) at it, so a test can go portal -> HTTP -> PDS and back.
 """
 
 import json
@@ -30,39 +30,49 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def service_environment(service: str, *, data_dir: Path, client_secret: str) -> dict[str, str]:
-    """The environment of a private `web` or `pds` process: nothing shared with the developer's.
-
-    Its own data directory and database; `client_secret` is the portal's OAuth client secret,
-    which the portal sends and the embedded PDS registers when seeding.
-    """
-    env = {
+def clean_environment() -> dict[str, str]:
+    """This process's environment without any setting of either project (the developer's)."""
+    return {
         key: value
         for key, value in os.environ.items()
-        if not key.startswith(("PDS_", "LOCALPDS_", "DJANGO_")) and key != "REDIS_URL"
+        if not key.startswith(("PDS_", "LOCALPDS_", "DJANGO_"))
+        and key not in ("REDIS_URL", "DATABASE_URL", "DATA_DIR", "PORT", "PDS_PORT", "HOST")
     }
-    env.update(
-        {
-            "DJANGO_SETTINGS_MODULE": "shareportal.settings",
-            "SHAREPORTAL_SERVICE": service,
-            "SECRET_KEY": secrets.token_hex(32),
-            "DEBUG": "0",
-            "DATA_DIR": str(data_dir),
-            "DATABASE_URL": f"sqlite:///{data_dir / 'db.sqlite3'}",
-            "ALLOWED_HOSTS": "127.0.0.1,localhost",
-            "PDS_OAUTH_CLIENT_ID": "shareportal",
-            "PDS_OAUTH_CLIENT_SECRET": client_secret,
-            "LOG_LEVEL": "WARNING",
-        }
-    )
-    return env
 
 
-def pds_environment(*, data_dir: Path, port: int, client_secret: str) -> dict[str, str]:
-    """The environment of a private embedded PDS answering on 127.0.0.1:`port`."""
-    return service_environment("pds", data_dir=data_dir, client_secret=client_secret) | {
-        "PUBLIC_BASE_URL": "http://testserver",
+def portal_environment(*, data_dir: Path, client_secret: str) -> dict[str, str]:
+    """The environment of a private portal (`web`): its own data directory and database.
+
+    `client_secret` is the portal's OAuth client secret, which the drive registers when seeding.
+    """
+    return clean_environment() | {
+        "SECRET_KEY": secrets.token_hex(32),
+        "DEBUG": "0",
+        "DATA_DIR": str(data_dir),
+        "DATABASE_URL": f"sqlite:///{data_dir / 'db.sqlite3'}",
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "PDS_OAUTH_CLIENT_ID": "shareportal",
+        "PDS_OAUTH_CLIENT_SECRET": client_secret,
+        "LOG_LEVEL": "WARNING",
+    }
+
+
+def pds_environment(
+    *, data_dir: Path, port: int, client_secret: str, portal_url: str = "http://testserver"
+) -> dict[str, str]:
+    """The environment of a private drive answering on 127.0.0.1:`port`, in the drive's own
+    names: its own data directory and database, the portal at `portal_url`."""
+    return clean_environment() | {
+        "LOCALPDS_SECRET_KEY": secrets.token_hex(32),
+        "DEBUG": "0",
+        "LOCALPDS_DATA_DIR": str(data_dir),
+        "LOCALPDS_DATABASE_URL": f"sqlite:///{data_dir / 'db.sqlite3'}",
+        "LOCALPDS_ALLOWED_HOSTS": "127.0.0.1,localhost",
         "LOCALPDS_PUBLIC_URL": f"http://127.0.0.1:{port}",
+        "LOCALPDS_PORTAL_URL": portal_url,
+        "LOCALPDS_OAUTH_CLIENT_ID": "shareportal",
+        "LOCALPDS_OAUTH_CLIENT_SECRET": client_secret,
+        "LOG_LEVEL": "WARNING",
     }
 
 
@@ -77,9 +87,9 @@ class LivePds:
     _tokens: dict[str, str] = field(default_factory=dict, repr=False)
 
     def manage(self, *args: str) -> str:
-        """Run a manage.py command against this PDS's database; return its output."""
+        """Run `python -m localpds <args>` against this drive's database; return its output."""
         done = subprocess.run(
-            [sys.executable, "manage.py", *args],
+            [sys.executable, "-m", "localpds", *args],
             cwd=BASE_DIR,
             env=self.env,
             capture_output=True,
@@ -87,7 +97,7 @@ class LivePds:
             timeout=120,
         )
         if done.returncode != 0:
-            raise RuntimeError(f"manage.py {' '.join(args)} failed:\n{done.stderr}")
+            raise RuntimeError(f"python -m localpds {' '.join(args)} failed:\n{done.stderr}")
         return done.stdout
 
     def access_token(self, user_name: str = "alice") -> str:
@@ -170,7 +180,7 @@ def live_pds(tmp_path_factory) -> Iterator[LivePds]:
     pds.demo = json.loads(pds.manage("seed_demo", "--json"))
 
     log = data_dir / "gunicorn.log"
-    process = start_gunicorn("shareportal.localpds.wsgi:application", port=port, env=env, log=log)
+    process = start_gunicorn("localpds.wsgi:application", port=port, env=env, log=log)
     try:
         wait_until_answering(pds.url + "/v2/", process, log)
         yield pds

@@ -6,16 +6,14 @@ Django's default cache, which the settings make shared by every process of a dep
 on one machine, or Redis), so a visitor cannot escape the limit by landing on another worker.
 """
 
-import ipaddress
 from dataclasses import dataclass
-from functools import cache as memoize
 from time import time as now
 
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
 
-type Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+from common import clientaddr
 
 
 @dataclass(frozen=True)
@@ -33,74 +31,13 @@ RULES = (
 )
 
 
-@memoize
-def _trusted_networks(proxies: tuple[str, ...]) -> tuple[Network, ...]:
-    """TRUSTED_PROXIES as networks: plain addresses and CIDR blocks both work."""
-    return tuple(ipaddress.ip_network(p, strict=False) for p in proxies)
-
-
-def _ip(value: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
-    """An address, also as some proxies write it with the client's port ("[v6]:443", "v4:443")."""
-    text = value.strip()
-    if text.startswith("["):
-        text = text[1:].partition("]")[0]
-    elif text.count(":") == 1:
-        text = text.partition(":")[0]
-    try:
-        return ipaddress.ip_address(text)
-    except ValueError:
-        return None
-
-
-def _is_trusted(address: str) -> bool:
-    ip = _ip(address)
-    if ip is None:
-        return False
-    networks = _trusted_networks(tuple(settings.TRUSTED_PROXIES))
-    return any(ip in network for network in networks)
-
-
 def client_address(request: HttpRequest) -> str:
-    """The visitor's address: the peer, or what trusted proxies say in X-Forwarded-For.
-
-    The header is walked from the right because each proxy appends the address it saw; the
-    first entry not a trusted proxy is the client. Anything left of it is the client's own
-    claim and is ignored. An entry that is not an address means a proxy we trust is
-    misconfigured, so the last address we could believe is used instead.
-    """
-    address = request.META.get("REMOTE_ADDR", "")
-    if not _is_trusted(address):
-        return address
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    for hop in reversed([h.strip() for h in forwarded.split(",") if h.strip()]):
-        ip = _ip(hop)
-        if ip is None:
-            break
-        address = str(ip)
-        if not _is_trusted(address):
-            break
-    return address
-
-
-def _counted_as(address: str) -> str:
-    """Who the counters count: an IPv4 address, or the /64 network of an IPv6 one.
-
-    One IPv6 subscriber is given at least a /64 and can use any of its addresses, so counting
-    single IPv6 addresses would hand each visitor billions of fresh limits. The canonical form
-    also keeps "2001:DB8::1" and "2001:db8:0::1" from being counted apart.
-    """
-    ip = _ip(address)
-    if ip is None:
-        return address
-    if isinstance(ip, ipaddress.IPv6Address):
-        if ip.ipv4_mapped:
-            return str(ip.ipv4_mapped)
-        return str(ipaddress.IPv6Network((ip, 64), strict=False))
-    return str(ip)
+    """The visitor's address: the peer, or what TRUSTED_PROXIES say in X-Forwarded-For."""
+    return clientaddr.client_address(request.META, settings.TRUSTED_PROXIES)
 
 
 def _key(rule: Rule, *, address: str, share_id: str, window_index: int) -> str:
-    who = _counted_as(address)
+    who = clientaddr.counted_as(address)
     if rule.scope == "share":
         return f"shares:pwd-fail:{rule.window}:{window_index}:{who}:{share_id}"
     return f"shares:pwd-fail:{rule.window}:{window_index}:{who}"

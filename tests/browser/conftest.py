@@ -24,7 +24,7 @@ from tests.conftest import (
     LivePds,
     free_port,
     pds_environment,
-    service_environment,
+    portal_environment,
     start_gunicorn,
     stop_process,
     wait_until_answering,
@@ -109,7 +109,7 @@ class Product:
 
 def web_environment(*, data_dir: Path, web_url: str, pds_url: str, client_secret: str) -> dict:
     """The environment of a private portal (`web`) talking to the PDS at `pds_url`."""
-    return service_environment("web", data_dir=data_dir, client_secret=client_secret) | {
+    return portal_environment(data_dir=data_dir, client_secret=client_secret) | {
         "PUBLIC_BASE_URL": web_url,
         "PDS_API_ENDPOINT": pds_url,
     }
@@ -124,9 +124,10 @@ def product(chromium, tmp_path_factory) -> Iterator[Product]:
     web_url, pds_url = f"http://127.0.0.1:{web_port}", f"http://127.0.0.1:{pds_port}"
     client_secret = secrets.token_urlsafe(24)
 
-    pds_env = pds_environment(data_dir=pds_dir, port=pds_port, client_secret=client_secret)
     # Seeding with the portal's URL registers its real callback as the OAuth redirect URI.
-    pds_env["PUBLIC_BASE_URL"] = web_url
+    pds_env = pds_environment(
+        data_dir=pds_dir, port=pds_port, client_secret=client_secret, portal_url=web_url
+    )
     pds = LivePds(url=pds_url, demo={}, env=pds_env, client_secret=client_secret)
     web_env = web_environment(
         data_dir=web_dir, web_url=web_url, pds_url=pds_url, client_secret=client_secret
@@ -148,7 +149,7 @@ def product(chromium, tmp_path_factory) -> Iterator[Product]:
 
     pds_log, web_log = pds_dir / "gunicorn.log", web_dir / "gunicorn.log"
     pds_process = start_gunicorn(
-        "shareportal.localpds.wsgi:application", port=pds_port, env=pds_env, log=pds_log
+        "localpds.wsgi:application", port=pds_port, env=pds_env, log=pds_log
     )
     web_process = start_gunicorn(
         "shareportal.wsgi:application", port=web_port, env=web_env, log=web_log

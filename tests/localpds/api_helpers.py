@@ -7,9 +7,9 @@ from itertools import count
 
 from django.test import Client
 
-from shareportal.localpds.models import Drive, File, ShareLink, User
-from shareportal.localpds.storage import file_extension_of
-from shareportal.localpds.tokens import access_token_issue
+from localpds.models import Drive, File, ShareLink, User
+from localpds.storage import file_extension_of
+from localpds.tokens import access_token_issue
 
 BASE_TIME = datetime(2024, 1, 1, tzinfo=UTC)
 _clock = count()

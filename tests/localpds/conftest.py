@@ -3,8 +3,13 @@
 from dataclasses import dataclass
 
 import pytest
+from django.conf import settings
 
-from shareportal.localpds.models import File, User
+if settings.SETTINGS_MODULE != "localpds.settings":
+    raise pytest.UsageError("tests/localpds are the drive's: run them with --ds=localpds.settings")
+
+# Only now: the models import only under the drive's settings.
+from localpds.models import File, User
 
 from .api_helpers import drive_of, make_file, make_user, token_for
 
@@ -61,10 +66,3 @@ def tree(alice) -> Tree:
         other=other,
         hidden=make_file(drive, "hidden.txt", parent=other),
     )
-
-
-@pytest.fixture(autouse=True)
-def _pds_process_settings(settings):
-    """Settings as the `pds` process has them: tests run with the web process's settings, whose
-    CSRF failure page belongs to the portal and cannot render under the PDS's URLs."""
-    settings.CSRF_FAILURE_VIEW = "django.views.csrf.csrf_failure"

@@ -8,7 +8,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 from django.contrib.auth.hashers import make_password
 from django.test import Client
 
-from shareportal.localpds.models import Drive, OAuthClient, User
+from localpds.models import Drive, OAuthClient, User
 
 AUTHORIZE = "/v2/oauth/authorize"
 TOKEN = "/v2/oauth/token"

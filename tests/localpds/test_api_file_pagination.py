@@ -9,7 +9,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from shareportal.localpds.models import File
+from localpds.models import File
 
 from .api_helpers import (
     BASE_TIME,
@@ -22,7 +22,7 @@ from .api_helpers import (
     token_for,
 )
 
-pytestmark = [pytest.mark.urls("shareportal.localpds.urls"), pytest.mark.django_db]
+pytestmark = [pytest.mark.urls("localpds.urls"), pytest.mark.django_db]
 
 SIZE = 1050
 

@@ -7,8 +7,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from shareportal.localpds import dataurls
-from shareportal.localpds.models import ShareLink
+from localpds import dataurls
+from localpds.models import ShareLink
 
 from .api_helpers import (
     assert_error,
@@ -20,7 +20,7 @@ from .api_helpers import (
     token_for,
 )
 
-pytestmark = [pytest.mark.urls("shareportal.localpds.urls"), pytest.mark.django_db]
+pytestmark = [pytest.mark.urls("localpds.urls"), pytest.mark.django_db]
 
 
 def names(response) -> list[str]:

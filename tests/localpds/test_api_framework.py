@@ -7,14 +7,14 @@ from datetime import timedelta
 import pytest
 from django.test import Client
 
-from shareportal.localpds import selectors
-from shareportal.localpds.apierrors import json_server_error
-from shareportal.localpds.models import ShareLink
-from shareportal.localpds.tokens import access_token_issue
+from localpds import selectors
+from localpds.apierrors import json_server_error
+from localpds.models import ShareLink
+from localpds.tokens import access_token_issue
 
 from .api_helpers import assert_error, call, drive_of, token_for
 
-pytestmark = [pytest.mark.urls("shareportal.localpds.urls"), pytest.mark.django_db]
+pytestmark = [pytest.mark.urls("localpds.urls"), pytest.mark.django_db]
 
 
 def test_a_successful_call_carries_a_request_id_header(alice, alice_token):

@@ -12,7 +12,7 @@ import pytest
 
 from .api_helpers import call, drive_of, make_share, share_token_of, token_for
 
-pytestmark = [pytest.mark.urls("shareportal.localpds.urls"), pytest.mark.django_db]
+pytestmark = [pytest.mark.urls("localpds.urls"), pytest.mark.django_db]
 
 HOSTILE = [
     None,

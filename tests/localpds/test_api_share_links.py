@@ -4,11 +4,11 @@ import re
 
 import pytest
 
-from shareportal.localpds.models import ShareLink
+from localpds.models import ShareLink
 
 from .api_helpers import assert_error, call, drive_of, make_file, make_share, token_for
 
-pytestmark = [pytest.mark.urls("shareportal.localpds.urls"), pytest.mark.django_db]
+pytestmark = [pytest.mark.urls("localpds.urls"), pytest.mark.django_db]
 
 TIMESTAMP = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
 
@@ -19,7 +19,7 @@ def create(user, files, token=None, **fields):
 
 
 def test_create_answers_201_with_the_full_share_link_object(alice, tree, settings):
-    settings.PUBLIC_BASE_URL = "https://portal.example"
+    settings.LOCALPDS_PORTAL_URL = "https://portal.example"
 
     response = create(alice, [tree.shared, tree.secret], share_pwd="s3cret!", description="hi")
 

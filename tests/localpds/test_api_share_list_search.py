@@ -5,11 +5,11 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.utils import timezone
 
-from shareportal.localpds.models import ShareLink
+from localpds.models import ShareLink
 
 from .api_helpers import assert_error, call, make_share, token_for
 
-pytestmark = [pytest.mark.urls("shareportal.localpds.urls"), pytest.mark.django_db]
+pytestmark = [pytest.mark.urls("localpds.urls"), pytest.mark.django_db]
 
 
 def ids(response) -> list[str]:

@@ -3,7 +3,7 @@ token only inside its owner's drives, whatever ids and fields a caller combines.
 
 import pytest
 
-from shareportal.localpds.models import File, ShareLink
+from localpds.models import File, ShareLink
 
 from .api_helpers import (
     assert_error,
@@ -15,7 +15,7 @@ from .api_helpers import (
     token_for,
 )
 
-pytestmark = [pytest.mark.urls("shareportal.localpds.urls"), pytest.mark.django_db]
+pytestmark = [pytest.mark.urls("localpds.urls"), pytest.mark.django_db]
 
 OPERATIONS = ("get", "get_download_url", "list")
 

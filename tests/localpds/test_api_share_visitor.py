@@ -8,11 +8,11 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from shareportal.localpds.models import ShareLink
+from localpds.models import ShareLink
 
 from .api_helpers import assert_error, call, make_share, share_token_of, token_for
 
-pytestmark = [pytest.mark.urls("shareportal.localpds.urls"), pytest.mark.django_db]
+pytestmark = [pytest.mark.urls("localpds.urls"), pytest.mark.django_db]
 
 
 def anonymous(share_id: str):
@@ -197,7 +197,7 @@ def test_a_token_dies_when_its_time_is_up(alice, tree, monkeypatch):
     share = make_share(alice, [tree.shared])
     token = share_token_of(share, expire_sec=60)
     a_minute_later = time.time() + 61
-    monkeypatch.setattr("shareportal.localpds.sharetokens.time.time", lambda: a_minute_later)
+    monkeypatch.setattr("localpds.sharetokens.time.time", lambda: a_minute_later)
 
     assert_error(list_root(share, token), 401, "ShareLinkTokenInvalid")
 

@@ -2,11 +2,11 @@
 
 import pytest
 
-from shareportal.localpds.models import Drive
+from localpds.models import Drive
 
 from .api_helpers import assert_error, call, drive_of, token_for
 
-pytestmark = [pytest.mark.urls("shareportal.localpds.urls"), pytest.mark.django_db]
+pytestmark = [pytest.mark.urls("localpds.urls"), pytest.mark.django_db]
 
 
 def test_user_get_with_an_empty_body_is_the_caller(alice):

@@ -10,8 +10,8 @@ from django.contrib.auth.hashers import check_password
 from django.core.management import CommandError, call_command
 from PIL import Image
 
-from shareportal.localpds.models import Drive, File, OAuthClient, ShareLink, User
-from shareportal.localpds.storage import blob_path, user_create
+from localpds.models import Drive, File, OAuthClient, ShareLink, User
+from localpds.storage import blob_path, user_create
 
 pytestmark = pytest.mark.django_db
 
@@ -39,7 +39,7 @@ def snapshot() -> dict:
 
 
 def test_seed_demo_prints_the_documented_json(settings):
-    settings.PUBLIC_BASE_URL = "http://portal.test"
+    settings.LOCALPDS_PORTAL_URL = "http://portal.test"
     settings.LOCALPDS_PUBLIC_URL = "http://pds.test"
     demo = seed_json()
     assert demo["web"] == "http://portal.test"
@@ -75,12 +75,56 @@ def test_seed_demo_puts_back_what_was_changed():
     assert alice.password
 
 
-def test_seed_demo_logins_work_with_the_printed_passwords():
+def test_seed_demo_logins_work_with_the_printed_passwords(settings):
+    # The stock portal URL, set here so that a PORT in the environment cannot move it.
+    settings.LOCALPDS_PORTAL_URL = "http://127.0.0.1:8000"
     demo = seed_json()
     for name, user in demo["users"].items():
         assert check_password(user["password"], User.objects.get(user_name=name).password)
     client = OAuthClient.objects.get()
     assert client.allows_redirect("http://127.0.0.1:8000/dashboard/oauth/callback/")
+
+
+def test_seeding_again_for_another_portal_url_adds_its_redirect_and_keeps_the_first(settings):
+    # `make run PORT=9000` seeds for :9000; seeding by hand for another portal URL later must
+    # not take the :9000 callback away (that broke signing in), only add its own.
+    settings.LOCALPDS_PORTAL_URL = "http://127.0.0.1:9000"
+    seed_json()
+    settings.LOCALPDS_PORTAL_URL = "http://portal.example"
+    demo = seed_json()
+
+    client = OAuthClient.objects.get()
+    assert client.allows_redirect("http://127.0.0.1:9000/dashboard/oauth/callback/")
+    assert client.allows_redirect("http://portal.example/dashboard/oauth/callback/")
+    assert client.redirect_uris.split() == [
+        "http://127.0.0.1:9000/dashboard/oauth/callback/",
+        "http://portal.example/dashboard/oauth/callback/",
+    ]
+    # The links printed are those of the portal URL seeded for, not the stock :8000.
+    assert demo["web"] == "http://portal.example"
+    assert demo["shares"]["open"]["url"] == "http://portal.example/s/DemoOpen001/"
+    out = StringIO()
+    call_command("seed_demo", stdout=out)
+    assert "http://portal.example/s/DemoOpen001/" in out.getvalue()
+    assert ":8000" not in out.getvalue()
+
+
+def test_seeding_twice_for_the_same_portal_url_registers_its_redirect_once(settings):
+    settings.LOCALPDS_PORTAL_URL = "http://127.0.0.1:9000"
+    seed_json()
+    seed_json()
+    assert OAuthClient.objects.get().redirect_uris.split() == [
+        "http://127.0.0.1:9000/dashboard/oauth/callback/"
+    ]
+
+
+def test_seeding_registers_the_configured_oauth_client(settings):
+    settings.LOCALPDS_OAUTH_CLIENT_ID = "portal-client"
+    settings.LOCALPDS_OAUTH_CLIENT_SECRET = "s3cret-of-the-portal"
+    seed_json()
+    client = OAuthClient.objects.get()
+    assert client.client_id == "portal-client"
+    assert check_password("s3cret-of-the-portal", client.client_secret)
 
 
 def test_seed_demo_shares_have_their_documented_states():

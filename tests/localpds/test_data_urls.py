@@ -8,12 +8,12 @@ import pytest
 from django.test import RequestFactory
 from PIL import Image
 
-from shareportal.localpds import dataurls
-from shareportal.localpds.storage import file_create, folder_create, user_create
+from localpds import dataurls
+from localpds.storage import file_create, folder_create, user_create
 
 from .api_helpers import assert_error, call, token_for
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("shareportal.localpds.urls")]
+pytestmark = [pytest.mark.django_db, pytest.mark.urls("localpds.urls")]
 
 CONTENT = bytes(range(256)) * 4  # 1,024 bytes, every byte value
 
@@ -248,7 +248,7 @@ def test_a_thumbnail_is_a_small_real_jpeg(client, drive, settings):
     image = Image.open(io.BytesIO(body(response)))
     assert image.format == "JPEG"
     assert image.size == (256, 192)
-    assert list((settings.DATA_DIR / "thumbs").rglob("*.jpg"))
+    assert list((settings.LOCALPDS_DATA_DIR / "thumbs").rglob("*.jpg"))
 
 
 def test_a_transparent_image_gets_a_thumbnail_too(client, drive):

@@ -7,7 +7,7 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
-from shareportal.localpds.models import AuthorizationCode, User
+from localpds.models import AuthorizationCode, User
 from tests.localpds.oauth_helpers import (
     AUTHORIZE,
     PASSWORD,
@@ -21,7 +21,7 @@ from tests.localpds.oauth_helpers import (
     use_test_settings,
 )
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("shareportal.localpds.urls")]
+pytestmark = [pytest.mark.django_db, pytest.mark.urls("localpds.urls")]
 
 
 @pytest.fixture(autouse=True)
@@ -196,8 +196,14 @@ def test_sign_in_throttle_is_per_address(client, url):
     assert sign_in(other, url).status_code == 303
 
 
-def test_behind_a_trusted_proxy_the_throttle_counts_the_forwarded_address(client, url, settings):
-    settings.TRUSTED_PROXIES = ["127.0.0.1"]
+@pytest.mark.parametrize(
+    "proxies", [["127.0.0.1"], ["127.0.0.0/8"], ["10.0.0.0/8", "127.0.0.1/32"]]
+)
+def test_behind_a_trusted_proxy_the_throttle_counts_the_forwarded_address(
+    client, url, settings, proxies
+):
+    # CIDR ranges work too: the drive reads the address through common.clientaddr.
+    settings.LOCALPDS_TRUSTED_PROXIES = proxies
     for _ in range(10):
         client.post(
             url,
@@ -218,6 +224,15 @@ def test_behind_a_trusted_proxy_the_throttle_counts_the_forwarded_address(client
 
     assert same.status_code == 429
     assert other.status_code == 303
+
+
+def test_a_form_without_its_csrf_token_gets_the_drives_own_page(url):
+    browser = Client(enforce_csrf_checks=True)
+    response = browser.post(url, {"user_name": "alice", "password": PASSWORD})
+    assert response.status_code == 403
+    assert "This page expired before the form was sent" in response.content.decode()
+    assert "no-store" in response["Cache-Control"]
+    assert "localpds_user_id" not in browser.session
 
 
 def test_successful_sign_in_clears_earlier_failures(client, url):

@@ -8,8 +8,8 @@ from urllib.parse import quote_plus
 import pytest
 from django.utils import timezone
 
-from shareportal.localpds.models import AccessToken, AuthorizationCode, RefreshToken, User
-from shareportal.localpds.tokens import access_token_user
+from localpds.models import AccessToken, AuthorizationCode, RefreshToken, User
+from localpds.tokens import access_token_user
 from tests.localpds.oauth_helpers import (
     CLIENT_ID,
     CLIENT_SECRET,
@@ -24,7 +24,7 @@ from tests.localpds.oauth_helpers import (
     use_test_settings,
 )
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("shareportal.localpds.urls")]
+pytestmark = [pytest.mark.django_db, pytest.mark.urls("localpds.urls")]
 
 
 @pytest.fixture(autouse=True)

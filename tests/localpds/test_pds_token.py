@@ -1,4 +1,4 @@
-"""`manage.py pds_token`: a working access token for development and tests."""
+"""`python -m localpds pds_token`: a working access token for development and tests."""
 
 from io import StringIO
 
@@ -6,11 +6,11 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from shareportal.localpds.models import AccessToken
+from localpds.models import AccessToken
 
 from .api_helpers import call
 
-pytestmark = [pytest.mark.urls("shareportal.localpds.urls"), pytest.mark.django_db]
+pytestmark = [pytest.mark.urls("localpds.urls"), pytest.mark.django_db]
 
 
 def run(*args: str) -> str:

@@ -6,8 +6,8 @@ import io
 import pytest
 from django.contrib.auth.hashers import check_password
 
-from shareportal.localpds.models import Drive, File, User
-from shareportal.localpds.storage import (
+from localpds.models import Drive, File, User
+from localpds.storage import (
     InvalidName,
     blob_open,
     blob_path,

@@ -1,6 +1,7 @@
 """Routes of the embedded PDS (the `pds` process): OAuth, the `/v2/...` API, its data URLs.
 
-The portal's routes are not here: the two processes share code but not URLs.
+The drive's URLconf (`ROOT_URLCONF` of `localpds.settings`); the portal's routes are in
+another project, `shareportal.urls`.
 """
 
 from django.urls import include, path
@@ -9,12 +10,12 @@ from . import views_data
 
 urlpatterns = [
     # OAuth first: the API's catch-all answers unknown /v2/ paths with a JSON 404.
-    path("", include("shareportal.localpds.oauth_urls")),
-    path("v2/", include("shareportal.localpds.api_urls")),
+    path("", include("localpds.oauth_urls")),
+    path("v2/", include("localpds.api_urls")),
     path("data/<str:file_id>/<str:kind>", views_data.data, name="localpds-data"),
 ]
 
 # The pds process answers its own 400s, 404s and 500s as PDS does: JSON with a request id.
-handler400 = "shareportal.localpds.apierrors.json_bad_request"
-handler404 = "shareportal.localpds.apierrors.json_not_found"
-handler500 = "shareportal.localpds.apierrors.json_server_error"
+handler400 = "localpds.apierrors.json_bad_request"
+handler404 = "localpds.apierrors.json_not_found"
+handler500 = "localpds.apierrors.json_server_error"

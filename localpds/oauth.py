@@ -22,6 +22,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
+from common import clientaddr
+
 from . import oauth_services, selectors
 from .apierrors import REQUEST_ID_HEADER, with_request_id
 from .forms import ConsentForm, SignInForm
@@ -34,15 +36,19 @@ SESSION_USER_KEY = "localpds_user_id"
 
 
 def client_address(request: HttpRequest) -> str:
-    """The browser's address: the peer, or what a trusted proxy says it forwarded for."""
-    address = request.META.get("REMOTE_ADDR", "")
-    if address not in settings.TRUSTED_PROXIES:
-        return address
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    for hop in reversed([part.strip() for part in forwarded.split(",") if part.strip()]):
-        if hop not in settings.TRUSTED_PROXIES:
-            return hop
-    return address
+    """The browser's address: the peer, or what LOCALPDS_TRUSTED_PROXIES say it forwarded for."""
+    return clientaddr.client_address(request.META, settings.LOCALPDS_TRUSTED_PROXIES)
+
+
+@never_cache
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """The drive's 403 for a form sent without a valid CSRF token (`CSRF_FAILURE_VIEW`).
+
+    Usually the sign-in page was open while its cookie went away; the browser needs to start
+    again from the application, not Django's technical page.
+    """
+    message = "This page expired before the form was sent. Start again from the application."
+    return render(request, "localpds/oauth_error.html", {"message": message}, status=403)
 
 
 def _session_user(request: HttpRequest) -> User | None:

@@ -36,7 +36,7 @@ def share_expired(share: ShareLink) -> bool:
 
 
 def share_url(share: ShareLink) -> str:
-    return f"{settings.PUBLIC_BASE_URL}/s/{share.share_id}/"
+    return f"{settings.LOCALPDS_PORTAL_URL}/s/{share.share_id}/"
 
 
 def share_wire(share: ShareLink) -> dict:

@@ -14,8 +14,8 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from shareportal.localpds.models import Drive, File, User
-from shareportal.localpds.storage import (
+from localpds.models import Drive, File, User
+from localpds.storage import (
     CHUNK_SIZE,
     InvalidName,
     default_drive,
@@ -53,7 +53,7 @@ class Importer:
         self.tally = Tally()
         self._seen_dirs: set[Path] = set()
         # Never import the drive's own storage into itself (say, when importing a checkout).
-        self._skip = {Path(settings.DATA_DIR).resolve()}
+        self._skip = {Path(settings.LOCALPDS_DATA_DIR).resolve()}
 
     def problem(self, path: Path, why: str) -> None:
         self.tally.problems.append(f"{path}: {why}")

@@ -2,6 +2,6 @@ from django.apps import AppConfig
 
 
 class LocalPdsConfig(AppConfig):
-    name = "shareportal.localpds"
+    name = "localpds"
     label = "localpds"
     verbose_name = "Embedded PDS"

@@ -9,6 +9,7 @@ import io
 import itertools
 import json
 import math
+import os
 import struct
 import wave
 from collections.abc import Iterator
@@ -23,8 +24,9 @@ from django.db import transaction
 from django.db.models import Sum
 from PIL import Image, ImageDraw
 
-from shareportal.localpds.models import Drive, File, OAuthClient, ShareLink, User
-from shareportal.localpds.storage import (
+from common.env import local_urls
+from localpds.models import Drive, File, OAuthClient, ShareLink, User
+from localpds.storage import (
     blob_write,
     default_drive,
     file_build,
@@ -409,13 +411,25 @@ def _sync_user(name: str) -> User:
     return user
 
 
+def portal_redirect_uri() -> str:
+    """The portal's OAuth callback, derived from LOCALPDS_PORTAL_URL."""
+    return settings.LOCALPDS_PORTAL_URL + "/dashboard/oauth/callback/"
+
+
 def _sync_oauth_client() -> None:
-    secret = settings.PDS_OAUTH_CLIENT_SECRET or "shareportal-demo-secret"
-    redirect_uri = settings.PUBLIC_BASE_URL + "/dashboard/oauth/callback/"
-    client = OAuthClient.objects.filter(pk=settings.PDS_OAUTH_CLIENT_ID).first()
+    """Register the portal as an OAuth client, or bring its secret up to date.
+
+    The redirect URI of this portal URL is added to those already registered, never put in
+    their place: a portal started on another port (or a second one) keeps signing in when the
+    demo is seeded again by hand.
+    """
+    client_id = settings.LOCALPDS_OAUTH_CLIENT_ID
+    secret = settings.LOCALPDS_OAUTH_CLIENT_SECRET or "shareportal-demo-secret"
+    redirect_uri = portal_redirect_uri()
+    client = OAuthClient.objects.filter(pk=client_id).first()
     if client is None:
         OAuthClient.objects.create(
-            client_id=settings.PDS_OAUTH_CLIENT_ID,
+            client_id=client_id,
             name="shareportal",
             client_secret=make_password(secret),
             redirect_uris=redirect_uri,
@@ -424,8 +438,10 @@ def _sync_oauth_client() -> None:
     changes: dict[str, Any] = {}
     if not check_password(secret, client.client_secret):
         changes["client_secret"] = make_password(secret)
-    if client.redirect_uris != redirect_uri:
-        changes["redirect_uris"] = redirect_uri
+    registered = client.redirect_uris.split()
+    if redirect_uri not in registered:
+        # One per line, as OAuthClient.allows_redirect reads them.
+        changes["redirect_uris"] = "\n".join([*registered, redirect_uri])
     if changes:
         OAuthClient.objects.filter(pk=client.pk).update(**changes)
 
@@ -457,7 +473,8 @@ def seed() -> dict[str, Any]:
 
 
 def describe() -> dict[str, Any]:
-    web = settings.PUBLIC_BASE_URL
+    # The URLs bin/run.py gives the processes: configured, or following PORT and PDS_PORT.
+    web = settings.LOCALPDS_PORTAL_URL
     shares: dict[str, dict[str, str]] = {}
     for key, share_id in SHARE_IDS.items():
         entry = {"share_id": share_id, "url": f"{web}/s/{share_id}/"}
@@ -469,7 +486,7 @@ def describe() -> dict[str, Any]:
         shares[key] = entry
     return {
         "web": web,
-        "pds": settings.LOCALPDS_PUBLIC_URL or settings.PDS_API_ENDPOINT,
+        "pds": settings.LOCALPDS_PUBLIC_URL or local_urls(os.environ).drive,
         "users": {name: {"password": pw, "role": role} for name, (role, pw, _) in USERS.items()},
         "shares": shares,
     }

@@ -1,4 +1,4 @@
-"""`manage.py pds_token <username> [--hours N]`: print an access token for a drive user.
+"""`python -m localpds pds_token <username> [--hours N]`: print an access token for a drive user.
 
 For development and tests until an OAuth client is at hand: the token is as real as one from
 `oauth/token` (random, stored only as its hash, expiring).
@@ -8,8 +8,8 @@ from datetime import timedelta
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from shareportal.localpds.models import User
-from shareportal.localpds.tokens import access_token_issue
+from localpds.models import User
+from localpds.tokens import access_token_issue
 
 
 class Command(BaseCommand):

@@ -1,7 +1,7 @@
 """JPEG thumbnails of image files, made with Pillow and cached on disk by content hash.
 
-Thumbnails live under `DATA_DIR/thumbs`, named by the SHA-1 of the image they were made from,
-so every file with the same contents shares one, and a changed file gets a new one.
+Thumbnails live under `LOCALPDS_DATA_DIR/thumbs`, named by the SHA-1 of the image they were
+made from, so every file with the same contents shares one, and a changed file gets a new one.
 """
 
 import os
@@ -22,7 +22,7 @@ MAX_PIXELS = 80_000_000
 
 
 def thumbs_dir() -> Path:
-    return Path(settings.DATA_DIR) / "thumbs"
+    return Path(settings.LOCALPDS_DATA_DIR) / "thumbs"
 
 
 def thumbnail_path(file: File) -> Path | None:

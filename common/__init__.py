@@ -1,0 +1,6 @@
+"""Code both projects use, the portal (`shareportal`) and the drive (`localpds`).
+
+It imports neither of them (an import-linter contract in `make test` says so), and it stays
+small: the `.env` reader and environment helpers of both settings modules and `bin/run.py`,
+and the client address behind trusted proxies.
+"""

@@ -1,0 +1,214 @@
+"""Settings of the drive (`localpds`), a Django project of its own beside the portal.
+
+Every knob is an environment variable with a safe default, listed in the drive's section of
+`.env.example`. The drive's names start with `LOCALPDS_` so that one `.env` (read first, beside
+`manage.py`; real environment variables win) serves the portal and the drive; DEBUG and
+LOG_LEVEL are shared. Nothing here is the portal's: the two meet only over HTTP.
+"""
+
+import os
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
+
+from common import clientaddr
+from common.env import (
+    BASE_DIR,
+    STOCK_PORTAL_URL,
+    env_bool,
+    env_int,
+    env_list,
+    env_str,
+    following_ports,
+    load_dotenv,
+    local_urls,
+)
+
+load_dotenv()
+
+DEBUG = env_bool("DEBUG", False)
+SECRET_KEY = env_str("LOCALPDS_SECRET_KEY")
+if not SECRET_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "LOCALPDS_SECRET_KEY must be set (`make .env` writes a random one)."
+        )
+    SECRET_KEY = "insecure-drive-development-key-only-for-debug"
+
+ALLOWED_HOSTS = env_list("LOCALPDS_ALLOWED_HOSTS", "127.0.0.1,localhost")
+
+# Metadata (SQLite by default), file contents (blobs/), thumbnails, the cache, static files.
+LOCALPDS_DATA_DIR = Path(
+    env_str("LOCALPDS_DATA_DIR", str(BASE_DIR / "data" / "localpds"))
+).resolve()
+LOCALPDS_DATA_DIR.mkdir(parents=True, exist_ok=True)
+LOCALPDS_BLOB_DIR = LOCALPDS_DATA_DIR / "blobs"
+
+# The absolute base of the drive's data URLs when it sits behind a proxy; empty: the host
+# each request came to.
+LOCALPDS_PUBLIC_URL = env_str("LOCALPDS_PUBLIC_URL").rstrip("/")
+# The portal's base URL. The drive builds share pages from it (<portal>/s/<share_id>/, the
+# `share_url` of the API) and seeding registers <portal>/dashboard/oauth/callback/ as the
+# portal's OAuth redirect. Unset or the stock value, it follows PORT as `make run` does.
+LOCALPDS_PORTAL_URL = following_ports(
+    env_str("LOCALPDS_PORTAL_URL"), STOCK_PORTAL_URL, local_urls(os.environ).portal
+)
+LOCALPDS_DOMAIN_ID = env_str("LOCALPDS_DOMAIN_ID", "localpds")
+LOCALPDS_MAX_BODY_BYTES = env_int("LOCALPDS_MAX_BODY_BYTES", 1024 * 1024)
+# The portal as an OAuth client of the drive, registered (or updated) by `seed_demo`; the
+# portal's PDS_OAUTH_CLIENT_ID / PDS_OAUTH_CLIENT_SECRET must say the same.
+LOCALPDS_OAUTH_CLIENT_ID = env_str("LOCALPDS_OAUTH_CLIENT_ID", "shareportal")
+LOCALPDS_OAUTH_CLIENT_SECRET = env_str("LOCALPDS_OAUTH_CLIENT_SECRET")
+
+# Sign-in attempts are throttled by client address: the peer, unless it is one of these
+# proxies (addresses or CIDR networks), whose X-Forwarded-For is then believed.
+LOCALPDS_TRUSTED_PROXIES = env_list("LOCALPDS_TRUSTED_PROXIES")
+try:
+    clientaddr.trusted_networks(LOCALPDS_TRUSTED_PROXIES)
+except ValueError as exc:
+    raise ImproperlyConfigured(f"LOCALPDS_TRUSTED_PROXIES: {exc}") from None
+
+INSTALLED_APPS = [
+    "django.contrib.sessions",
+    "django.contrib.staticfiles",
+    "localpds",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+]
+
+ROOT_URLCONF = "localpds.urls"
+WSGI_APPLICATION = "localpds.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.csp",
+            ],
+        },
+    },
+]
+
+DATABASES = {
+    "default": dj_database_url.parse(
+        env_str("LOCALPDS_DATABASE_URL", f"sqlite:///{LOCALPDS_DATA_DIR / 'db.sqlite3'}"),
+        conn_max_age=env_int("LOCALPDS_DATABASE_CONN_MAX_AGE", 60),
+        conn_health_checks=True,
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # WAL and IMMEDIATE transactions let the workers and their threads share one file without
+    # "database is locked" errors under ordinary load; connections persist per thread.
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# The cache holds sessions and the sign-in attempt counters, so every worker must share it:
+# Redis when LOCALPDS_REDIS_URL is set, otherwise files in the drive's data directory.
+LOCALPDS_REDIS_URL = env_str("LOCALPDS_REDIS_URL")
+if LOCALPDS_REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": LOCALPDS_REDIS_URL,
+            "KEY_PREFIX": "localpds",
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(LOCALPDS_DATA_DIR / "cache"),
+            # The stock limit (300 entries, then a third culled at random) would let anyone
+            # wipe the sign-in attempt counters by making enough entries of their own.
+            "OPTIONS": {"MAX_ENTRIES": env_int("LOCALPDS_CACHE_MAX_ENTRIES", 1_000_000)},
+        }
+    }
+
+# The drive's session holds who signed in to the consent pages. The portal often shares the
+# host name in development (cookies ignore ports), so the drive's cookies have their own names.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+SESSION_COOKIE_NAME = "pds_sessionid"
+CSRF_COOKIE_NAME = "pds_csrftoken"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_AGE = env_int("LOCALPDS_SESSION_COOKIE_AGE", 60 * 60 * 24)
+HTTPS = LOCALPDS_PUBLIC_URL.startswith("https://")
+SESSION_COOKIE_SECURE = env_bool("LOCALPDS_SESSION_COOKIE_SECURE", HTTPS)
+CSRF_COOKIE_SECURE = env_bool("LOCALPDS_CSRF_COOKIE_SECURE", HTTPS)
+CSRF_TRUSTED_ORIGINS = env_list("LOCALPDS_CSRF_TRUSTED_ORIGINS")
+# The drive's own page for a refused form (an expired sign-in page, cookies off).
+CSRF_FAILURE_VIEW = "localpds.oauth.csrf_failure"
+SECURE_PROXY_SSL_HEADER = (
+    ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("LOCALPDS_TRUST_X_FORWARDED_PROTO") else None
+)
+SECURE_SSL_REDIRECT = env_bool("LOCALPDS_SECURE_SSL_REDIRECT", False)
+SECURE_HSTS_SECONDS = env_int("LOCALPDS_SECURE_HSTS_SECONDS", 0)
+
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+# The drive's own policy, for its sign-in and consent pages. The consent page widens
+# form-action to the client's origin for that one response (see localpds.oauth).
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:"],
+    "connect-src": [CSP.SELF],
+    "font-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
+
+LANGUAGE_CODE = "en"
+TIME_ZONE = env_str("TIME_ZONE", "UTC")
+USE_I18N = True
+USE_TZ = True
+
+# The drive's static files (localpds/static/), collected into its own data directory and
+# served by WhiteNoise, hashed once `collectstatic` has written its manifest.
+STATIC_URL = "/static/"
+STATIC_ROOT = LOCALPDS_DATA_DIR / "staticfiles"
+STATIC_ROOT.mkdir(exist_ok=True)
+STATIC_MANIFEST = env_bool("STATIC_MANIFEST", (STATIC_ROOT / "staticfiles.json").is_file())
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if STATIC_MANIFEST
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_MANIFEST_STRICT = False
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+}
