@@ -16,8 +16,8 @@ import responses
 class StrictPdsMock(responses.RequestsMock):
     """`responses.RequestsMock` failing the test on a call that matches no registered stub."""
 
-    def __init__(self) -> None:
-        super().__init__(assert_all_requests_are_fired=False)
+    def __init__(self, *, assert_all_requests_are_fired: bool = False) -> None:
+        super().__init__(assert_all_requests_are_fired=assert_all_requests_are_fired)
         self.unstubbed: list[str] = []
 
     # `_find_match` is responses' one place that decides a call is unmatched (0.26, pinned);
