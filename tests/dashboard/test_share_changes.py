@@ -15,7 +15,7 @@ EDIT = f"/dashboard/shares/{SHARE}/edit/"
 STATUS = f"/dashboard/shares/{SHARE}/status/"
 CANCEL = f"/dashboard/shares/{SHARE}/cancel/"
 HTMX = {"HX-Request": "true"}
-LATER = datetime.now(UTC).year + 5  # a year always in the future: expirations must be
+LATER = datetime.now(UTC).year + 5  # expirations must be in the future: a year that always is
 
 
 def edited(**overrides) -> dict:

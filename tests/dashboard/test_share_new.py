@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 
 NEW = "/dashboard/shares/new/"
 ROOT_ITEMS = [file_json("d1", "Photos", folder=True), file_json("f1", "notes.txt")]
-LATER = datetime.now(UTC).year + 5  # a year always in the future: expirations must be
+LATER = datetime.now(UTC).year + 5  # expirations must be in the future: a year that always is
 
 
 def add_folder(pds, items, next_marker=""):
