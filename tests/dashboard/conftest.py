@@ -1,11 +1,11 @@
 """Dashboard tests talk to a PDS stubbed at its wire format, through the real client."""
 
 import pytest
-import responses
 
 from shareportal.dashboard import auth
 from shareportal.pds.client import get_client
 
+from ..stubbed_pds import StrictPdsMock
 from .stubs import (
     API,
     AUTHORIZE,
@@ -32,11 +32,12 @@ def _dashboard_settings(settings):
 @pytest.fixture
 def pds(monkeypatch):
     """The stubbed PDS: register answers on it; a call to anything unregistered fails."""
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
+    with StrictPdsMock() as rsps:
         monkeypatch.setattr(get_client(), "sleep", lambda seconds: None)
         # A refused refresh waits for a parallel request's tokens; here nobody else runs.
         monkeypatch.setattr(auth, "pause", lambda seconds: None)
         yield rsps
+        rsps.assert_every_call_stubbed()
 
 
 def sign_in(client, pds, *, role="user", user_id="u-owner", next_url="", **tokens):

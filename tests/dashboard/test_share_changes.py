@@ -1,5 +1,7 @@
 """Changing a share: edit, disable and enable, cancel; in place with htmx, or post/redirect/get."""
 
+from datetime import UTC, datetime
+
 import pytest
 from django.test import Client
 
@@ -13,6 +15,7 @@ EDIT = f"/dashboard/shares/{SHARE}/edit/"
 STATUS = f"/dashboard/shares/{SHARE}/status/"
 CANCEL = f"/dashboard/shares/{SHARE}/cancel/"
 HTMX = {"HX-Request": "true"}
+LATER = datetime.now(UTC).year + 5  # expirations must be in the future: a year that always is
 
 
 def edited(**overrides) -> dict:
@@ -84,11 +87,11 @@ def test_editing_can_set_a_new_expiration_in_the_owners_zone_or_none(owner, pds)
     pds.post(url("share_link/update"), json=share_json())
     pds.post(url("share_link/update"), json=share_json())
 
-    owner.post(EDIT, edited(expiry="custom", expires_on="2032-01-15T18:00"))
+    owner.post(EDIT, edited(expiry="custom", expires_on=f"{LATER}-01-15T18:00"))
     owner.post(EDIT, edited(expiry="never"))
 
     first, second = calls_to(pds, "share_link/update")
-    assert body_of(first)["expiration"] == "2032-01-15T17:00:00.000Z"  # Paris is UTC+1 then
+    assert body_of(first)["expiration"] == f"{LATER}-01-15T17:00:00.000Z"  # Paris is UTC+1 then
     assert body_of(second)["expiration"] == ""
 
 

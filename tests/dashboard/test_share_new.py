@@ -12,6 +12,7 @@ pytestmark = pytest.mark.django_db
 
 NEW = "/dashboard/shares/new/"
 ROOT_ITEMS = [file_json("d1", "Photos", folder=True), file_json("f1", "notes.txt")]
+LATER = datetime.now(UTC).year + 5  # expirations must be in the future: a year that always is
 
 
 def add_folder(pds, items, next_marker=""):
@@ -25,7 +26,7 @@ def everything(**overrides) -> dict:
         "description": "All of it",
         "share_pwd": "s3cr3t!~",
         "expiry": "custom",
-        "expires_on": "2031-06-01T09:30",
+        "expires_on": f"{LATER}-06-01T09:30",
         "time_zone": "Asia/Shanghai",
         "disable_preview": "on",
         "disable_download": "on",
@@ -161,7 +162,7 @@ def test_creating_with_every_option_sends_exactly_these_fields(owner, pds):
         "description": "All of it",
         "share_pwd": "s3cr3t!~",
         # 09:30 in Shanghai (UTC+8), in RFC 3339.
-        "expiration": "2031-06-01T01:30:00.000Z",
+        "expiration": f"{LATER}-06-01T01:30:00.000Z",
         "disable_preview": True,
         "disable_download": True,
         "disable_save": True,

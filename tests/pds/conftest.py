@@ -1,28 +1,23 @@
 """Fixtures of the PDS client tests: a stubbed PDS and a client that records its sleeps."""
 
 import pytest
-import responses
 
 from shareportal.pds.client import PdsClient
 
+from ..stubbed_pds import StrictPdsMock
 from .stubs import API, AUTH
 
 
 @pytest.fixture
 def pds():
-    """Stubbed PDS. A call nothing was registered for fails the test.
+    """Stubbed PDS. A call nothing was registered for fails the test, and so does a stub unused.
 
     The client turns connection errors into `Unavailable`, so `responses`' own refusal of an
-    unknown call could pass unnoticed; the check after the test catches it.
+    unknown call could pass unnoticed: `StrictPdsMock` fails the test at the call instead.
     """
-    with responses.RequestsMock(assert_all_requests_are_fired=True) as mock:
+    with StrictPdsMock(assert_all_requests_are_fired=True) as mock:
         yield mock
-        unmatched = [
-            call.request.url
-            for call in mock.calls
-            if "doesn't match any registered mock" in str(call.response)
-        ]
-        assert not unmatched, f"unregistered PDS calls: {unmatched}"
+        mock.assert_every_call_stubbed()
 
 
 @pytest.fixture

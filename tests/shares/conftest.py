@@ -1,10 +1,10 @@
 """Share page tests talk to a PDS stubbed at its wire format, through the real client."""
 
 import pytest
-import responses
 
 from shareportal.pds.client import get_client
 
+from ..stubbed_pds import StrictPdsMock
 from .stubs import API, DATA
 
 
@@ -14,7 +14,8 @@ def pds(settings, monkeypatch):
     settings.PDS_API_ENDPOINT = API
     settings.PDS_DATA_ORIGINS = [DATA]
     settings.TRUSTED_PROXIES = []
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
+    with StrictPdsMock() as rsps:
         # Retries of failed reads wait with backoff; the tests need not.
         monkeypatch.setattr(get_client(), "sleep", lambda seconds: None)
         yield rsps
+        rsps.assert_every_call_stubbed()
