@@ -167,6 +167,7 @@ class Tree:
             "DEBUG": "0",
             "LOG_LEVEL": "WARNING",
             "REDIS_URL": "",
+            "LOCALPDS_REDIS_URL": "",
             # The portal (and, in the old layout, both processes).
             "SECRET_KEY": secrets.token_hex(32),
             "DATA_DIR": str(web_data),
@@ -283,10 +284,18 @@ def git(*args: str) -> str:
     ).stdout.strip()
 
 
+def requirement_files(checkout: Path) -> list[str]:
+    """The tree's runtime requirements: the root's, and the drive's own once it has them."""
+    return [name for name in REQUIREMENTS if (checkout / name).is_file()]
+
+
+REQUIREMENTS = ("requirements.txt", "localpds/requirements.txt")
+
+
 def baseline_venv(commit: str, checkout: Path) -> Path:
     """A venv with the commit's requirements, made with this Python; cached per commit."""
-    requirements = (checkout / "requirements.txt").read_bytes()
-    key = hashlib.sha256(requirements).hexdigest()
+    files = requirement_files(checkout)
+    key = hashlib.sha256(b"".join((checkout / name).read_bytes() for name in files)).hexdigest()
     venv = RESULTS_DIR / "venvs" / commit
     ready = venv / ".bench-ready"
     if ready.is_file() and ready.read_text() == key:
@@ -295,11 +304,10 @@ def baseline_venv(commit: str, checkout: Path) -> Path:
     shutil.rmtree(venv, ignore_errors=True)
     base_python = getattr(sys, "_base_executable", sys.executable)
     subprocess.run([base_python, "-m", "venv", str(venv)], check=True)
-    subprocess.run(
-        [venv / "bin" / "python", "-m", "pip", "install", "-qq", "-r", "requirements.txt"],
-        cwd=checkout,
-        check=True,
-    )
+    install = [venv / "bin" / "python", "-m", "pip", "install", "-qq"]
+    for name in files:
+        install += ["-r", name]
+    subprocess.run(install, cwd=checkout, check=True)
     ready.write_text(key)
     return venv / "bin" / "python"
 
