@@ -18,6 +18,7 @@ paging as the drive's CPU for `file/list` page 150 of a 10,000-item folder over 
 (50 items each; both trees are measured alike, the ratio is this tree's). See bench/README.md.
 """
 
+import contextlib
 import hashlib
 import json
 import os
@@ -59,10 +60,18 @@ def log(message: str) -> None:
     print(message, flush=True)
 
 
+_ports: set[int] = set()
+
+
 def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+    """A free loopback port, never one handed out before in this run."""
+    while True:
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            port = sock.getsockname()[1]
+        if port not in _ports:
+            _ports.add(port)
+            return port
 
 
 # ----- CPU time of a process tree, from /proc -----
@@ -115,6 +124,7 @@ class Tree:
     pds_port: int = field(default_factory=free_port)
     processes: dict[str, subprocess.Popen] = field(default_factory=dict)
     demo: dict = field(default_factory=dict)
+    _env: dict[str, str] = field(default_factory=dict, repr=False)
 
     @property
     def new_layout(self) -> bool:
@@ -264,15 +274,20 @@ class Tree:
         return {name: cpu_seconds(process.pid) for name, process in self.processes.items()}
 
     def stop(self) -> None:
+        """Stop each Procfile line's process group (the shell may be gone, gunicorn not)."""
         for process in self.processes.values():
-            if process.poll() is None:
-                os.killpg(process.pid, signal.SIGTERM)
+            signal_group(process, signal.SIGTERM)
         for process in self.processes.values():
             try:
                 process.wait(timeout=15)
             except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
+                signal_group(process, signal.SIGKILL)
                 process.wait()
+
+
+def signal_group(process: subprocess.Popen, number: int) -> None:
+    with contextlib.suppress(ProcessLookupError):  # the whole group has exited
+        os.killpg(process.pid, number)
 
 
 # ----- The baseline checkout and its virtual environment -----
