@@ -241,8 +241,15 @@ class Tree:
         self.demo = json.loads(self.run([*self.drive_command, "seed_demo", "--json"]))
 
     def start(self) -> None:
+        """Start `web`, wait until it answers, then `pds`.
+
+        One after the other: in the old layout both processes share DATA_DIR, and the `web`
+        line's collectstatic rewriting DATA_DIR/staticfiles while the drive's WhiteNoise scans
+        it fails the drive's boot now and then (FileNotFoundError on a file being replaced).
+        """
         procfile = self.procfile()
-        for name in ("pds", "web"):
+        checks = {"web": self.web_url + "/", "pds": self.pds_url + "/v2/"}
+        for name, url in checks.items():
             with (self.work / f"{name}.log").open("wb") as out:
                 self.processes[name] = subprocess.Popen(
                     ["bash", "-c", procfile[name]],
@@ -252,19 +259,20 @@ class Tree:
                     stderr=subprocess.STDOUT,
                     start_new_session=True,  # its own process group, to stop it whole
                 )
-        checks = {"pds": self.pds_url + "/v2/", "web": self.web_url + "/"}
+            self.wait_until_answering(name, url)
+
+    def wait_until_answering(self, name: str, url: str) -> None:
         deadline = time.monotonic() + START_TIMEOUT
-        while checks:
-            for name, url in list(checks.items()):
-                if self.processes[name].poll() is not None:
-                    raise RuntimeError(f"{self.name} {name} exited:\n{self.log(name)}")
-                try:
-                    requests.get(url, timeout=2)
-                    del checks[name]
-                except (requests.ConnectionError, requests.Timeout):
-                    pass
+        while True:
+            if self.processes[name].poll() is not None:
+                raise RuntimeError(f"{self.name} {name} exited:\n{self.log(name)}")
+            try:
+                requests.get(url, timeout=2)
+                return
+            except (requests.ConnectionError, requests.Timeout):
+                pass
             if time.monotonic() > deadline:
-                raise RuntimeError(f"{self.name}: {', '.join(checks)} did not answer in time")
+                raise RuntimeError(f"{self.name}: {name} did not answer in time")
             time.sleep(0.2)
 
     def log(self, name: str) -> str:
