@@ -464,12 +464,10 @@ def _file_page(
         marker=body.string("marker"),
         limit=body.integer("limit", default=50, minimum=1, maximum=100),
     )
-    expire = _url_expire_sec(body)
+    # One signer for the page: the key, origin, paths and expiry are worked out once.
+    signer = dataurls.Signer(request, _url_expire_sec(body))
     return {
-        "items": [
-            file_wire(f, request=request, url_expire_sec=expire, share=call.share, top_ids=top_ids)
-            for f in items
-        ],
+        "items": [file_wire(f, signer=signer, share=call.share, top_ids=top_ids) for f in items],
         "next_marker": next_marker,
     }
 
@@ -487,16 +485,14 @@ def _file_for_call(call: Call) -> File:
 @pds_operation(auth="owner_or_share")
 def file_get(request: HttpRequest, call: Call) -> dict:
     file = _file_for_call(call)
-    expire = _url_expire_sec(call.body)
+    signer = dataurls.Signer(request, _url_expire_sec(call.body))
     top_ids: frozenset[str] = frozenset()
     if call.share is not None:
         top_ids = selectors.share_top_ids(call.share)
         # Opening a file through a share is a preview; walking folders is not.
         if not file.is_folder:
             services.share_count_preview(share=call.share)
-    return file_wire(
-        file, request=request, url_expire_sec=expire, share=call.share, top_ids=top_ids
-    )
+    return file_wire(file, signer=signer, share=call.share, top_ids=top_ids)
 
 
 @pds_operation(auth="owner_or_share")

@@ -8,7 +8,6 @@ are sent (pds-api.md Part A item 1: the union), e.g. `creatable` and `enable_upl
 from datetime import UTC, datetime
 
 from django.conf import settings
-from django.http import HttpRequest
 from django.utils import timezone
 
 from . import dataurls
@@ -138,13 +137,14 @@ def anonymous_share_wire(share: ShareLink, *, file_count: int) -> dict:
 def file_wire(
     file: File,
     *,
-    request: HttpRequest,
-    url_expire_sec: int,
+    signer: dataurls.Signer,
     share: ShareLink | None = None,
     top_ids: frozenset[str] = frozenset(),
 ) -> dict:
     """One File (§2.1). Through a share: `share_id` set, no `download_url`, and the shared
-    top-level items report `parent_file_id: "root"` so their real parent stays private."""
+    top-level items report `parent_file_id: "root"` so their real parent stays private.
+
+    Its data URLs are signed by `signer`, which a listing makes once for all its items."""
     data = {
         "file_id": file.file_id,
         "name": file.name,
@@ -180,15 +180,11 @@ def file_wire(
         # The preview `url` serves the whole file, so a share whose downloads are disabled
         # offers thumbnails only: otherwise "no download" would be one click away.
         if share is None or not share.disable_download:
-            data["url"], _ = dataurls.data_url(request, file.file_id, "preview", url_expire_sec)
+            data["url"] = signer.url(file.file_id, "preview")
         if file.category in THUMBNAIL_CATEGORIES:
-            data["thumbnail"], _ = dataurls.data_url(
-                request, file.file_id, "thumbnail", url_expire_sec
-            )
+            data["thumbnail"] = signer.url(file.file_id, "thumbnail")
     if share is None:
-        data["download_url"], _ = dataurls.data_url(
-            request, file.file_id, "download", url_expire_sec
-        )
+        data["download_url"] = signer.url(file.file_id, "download")
     return data
 
 
