@@ -244,9 +244,10 @@ def share_file(*, share: ShareLink, file_id: str) -> File:
         raise file_not_found(file_id)
     if share.share_all_files:
         return file
-    # id_path lists every ancestor, so "inside a shared item" is a prefix test.
-    top_paths = share_top_files(share).values_list("id_path", flat=True)
-    if not any(file.id_path.startswith(path) for path in top_paths):
+    # id_path lists every ancestor and the file itself ("/<id>/.../<own id>/"), so "inside a
+    # shared item" is "a shared id is one of its segments": no query for the shared items'
+    # own paths. Ancestors are in the file's drive, which is the share's.
+    if not any(f"/{top_id}/" in file.id_path for top_id in share.file_id_list if "/" not in top_id):
         raise file_not_found(file_id)
     return file
 
@@ -259,4 +260,12 @@ def share_folder_children(*, share: ShareLink, parent_file_id: str) -> QuerySet[
 
 
 def share_top_ids(share: ShareLink) -> frozenset[str]:
-    return frozenset(share_top_files(share).values_list("file_id", flat=True))
+    """The ids whose items a listing through the share reports under `root`.
+
+    Without a query: a listed item is in the share's drive, so it is a shared top-level item
+    exactly when its id is in `file_id_list`. With `share_all_files` the top items are the
+    drive's own top level, whose parent is `root` already.
+    """
+    if share.share_all_files:
+        return frozenset()
+    return frozenset(share.file_id_list)
