@@ -36,9 +36,11 @@ from .sharetokens import MAX_EXPIRE_SEC, share_token_issue, share_token_share
 from .tokens import access_token_user
 from .validation import Body, parse_query
 from .wire import (
+    FILE_FIELDS,
     anonymous_share_wire,
     drive_wire,
     file_wire,
+    file_wirer,
     rfc3339,
     share_wire,
     user_wire,
@@ -457,7 +459,8 @@ def _file_page(
     body = call.body
     order_by, descending = order
     items, next_marker = keyset_page(
-        files,
+        # Dicts of the fields the wire needs: no File instances for rows only serialised.
+        files.values(*FILE_FIELDS),
         key=order_by,
         kind={"name": str, "size": int}.get(order_by, datetime),
         descending=descending,
@@ -466,8 +469,9 @@ def _file_page(
     )
     # One signer for the page: the key, origin, paths and expiry are worked out once.
     signer = dataurls.Signer(request, _url_expire_sec(body))
+    wire = file_wirer(signer=signer, share=call.share, top_ids=top_ids)
     return {
-        "items": [file_wire(f, signer=signer, share=call.share, top_ids=top_ids) for f in items],
+        "items": [wire(row) for row in items],
         "next_marker": next_marker,
     }
 
