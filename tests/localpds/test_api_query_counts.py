@@ -84,3 +84,23 @@ def test_a_file_through_a_share_takes_two_queries_besides_the_preview_count(
     with django_assert_num_queries(3):
         response = call("file/get", body, share_token=token)
     assert response.json()["parent_file_id"] == tree.sub.file_id
+
+
+def test_a_download_url_through_a_share_reads_no_field_the_token_check_left_out(
+    big_share, tree, django_assert_num_queries
+):
+    token = share_token_of(big_share)
+    body = {"share_id": big_share.share_id, "file_id": tree.top.file_id}
+    # The share, the file, the download counter's UPDATE: no query for a deferred field.
+    with django_assert_num_queries(3):
+        response = call("file/get_download_url", body, share_token=token)
+    assert response.status_code == 200, response.content
+
+
+def test_a_share_of_all_files_lists_its_top_in_two_queries(alice, tree, django_assert_num_queries):
+    share = make_share(alice, [], share_all_files=True)
+    token = share_token_of(share)
+    with django_assert_num_queries(2):
+        page = listing(share, token, "root")
+    assert {i["name"] for i in page["items"]} == {"shared", "secret.txt", "other"}
+    assert {i["parent_file_id"] for i in page["items"]} == {"root"}
