@@ -77,14 +77,18 @@ def file_in_drive(*, drive: Drive, file_id: str) -> File:
     return file
 
 
+def _not_a_folder() -> PdsApiError:
+    return PdsApiError(
+        400,
+        "InvalidParameter",
+        "The input parameter parent_file_id is not valid. It names a file, not a folder.",
+    )
+
+
 def _listable(parent: File) -> File:
     """`parent` if it is a folder; `parent_file_id` naming a file is a 400."""
     if not parent.is_folder:
-        raise PdsApiError(
-            400,
-            "InvalidParameter",
-            "The input parameter parent_file_id is not valid. It names a file, not a folder.",
-        )
+        raise _not_a_folder()
     return parent
 
 
@@ -246,17 +250,20 @@ def share_top_files(share: ShareLink) -> QuerySet[File]:
     return File.objects.filter(drive_id=share.drive_id, file_id__in=share.file_id_list)
 
 
-def share_file(*, share: ShareLink, file_id: str) -> File:
-    """A file inside the shared subtrees; anything else is 404 whatever id was guessed."""
-    file = first_row(File.objects.filter(drive_id=share.drive_id, file_id=file_id))
-    if file is None:
-        raise file_not_found(file_id)
+def _inside_share(share: ShareLink, id_path: str) -> bool:
+    """Whether the file at `id_path` (of the share's drive) is inside the shared subtrees."""
     if share.share_all_files:
-        return file
+        return True
     # id_path lists every ancestor and the file itself ("/<id>/.../<own id>/"), so "inside a
     # shared item" is "a shared id is one of its segments": no query for the shared items'
     # own paths. Ancestors are in the file's drive, which is the share's.
-    if not any(f"/{top_id}/" in file.id_path for top_id in share.file_id_list if "/" not in top_id):
+    return any(f"/{top_id}/" in id_path for top_id in share.file_id_list if "/" not in top_id)
+
+
+def share_file(*, share: ShareLink, file_id: str) -> File:
+    """A file inside the shared subtrees; anything else is 404 whatever id was guessed."""
+    file = first_row(File.objects.filter(drive_id=share.drive_id, file_id=file_id))
+    if file is None or not _inside_share(share, file.id_path):
         raise file_not_found(file_id)
     return file
 
@@ -264,8 +271,17 @@ def share_file(*, share: ShareLink, file_id: str) -> File:
 def share_folder_children(*, share: ShareLink, parent_file_id: str) -> QuerySet[File]:
     if parent_file_id == ROOT:
         return share_top_files(share)
-    parent = _listable(share_file(share=share, file_id=parent_file_id))
-    return File.objects.filter(drive_id=share.drive_id, parent=parent)
+    # share_file's checks on the two columns they read, not a whole File row.
+    parent = first_row(
+        File.objects.filter(drive_id=share.drive_id, file_id=parent_file_id).values_list(
+            "type", "id_path"
+        )
+    )
+    if parent is None or not _inside_share(share, parent[1]):
+        raise file_not_found(parent_file_id)
+    if parent[0] != File.Type.FOLDER:
+        raise _not_a_folder()
+    return File.objects.filter(drive_id=share.drive_id, parent_id=parent_file_id)
 
 
 def share_top_ids(share: ShareLink) -> frozenset[str]:
