@@ -358,7 +358,9 @@ def share_link_get_by_anonymous(request: HttpRequest, call: Call) -> dict:
 @pds_operation(auth="anonymous")
 def share_link_get_share_token(request: HttpRequest, call: Call) -> dict:
     body = call.body
-    share = selectors.share_for_visitor(share_id=body.string("share_id", required=True))
+    share = selectors.share_for_visitor(
+        share_id=body.string("share_id", required=True), with_creator=False
+    )
     given_pwd = body.string("share_pwd", max_len=64)
     # 0 or nothing means the longest life (§1.9).
     expire_sec = body.integer("expire_sec", default=0, minimum=0, maximum=MAX_EXPIRE_SEC)
@@ -393,7 +395,10 @@ def share_link_get_share_id(request: HttpRequest, call: Call) -> dict:
     share = ShareLink.objects.filter(share_msg=share_msg, share_policy=ShareLink.Policy.MSG).first()
     if share is None:
         raise selectors.share_not_found(share_msg)
-    share = selectors.share_for_visitor(share_id=share.share_id)
+    # What share_for_visitor checks, on the row in hand rather than on a second read of it.
+    error = selectors.share_state_error(share)
+    if error is not None:
+        raise error
     return {"share_id": share.share_id, "share_pwd": share.share_pwd}
 
 

@@ -70,9 +70,17 @@ def test_get_by_anonymous_takes_two_queries(big_share, django_assert_num_queries
 
 
 def test_get_share_token_takes_two_queries(big_share, django_assert_num_queries):
-    # The share, and the access counter's UPDATE.
-    with django_assert_num_queries(2):
+    # The share (without its creator: only creator_id is read), and the access counter's UPDATE.
+    with django_assert_num_queries(2) as queries:
         share_token_of(big_share)
+    assert "localpds_user" not in queries.captured_queries[0]["sql"]
+
+
+def test_get_share_id_reads_the_share_once(alice, tree, django_assert_num_queries):
+    share = make_share(alice, [tree.shared], share_policy="msg", share_msg="hello there")
+    with django_assert_num_queries(1):
+        response = call("share_link/get_share_id", {"share_msg": "hello there"})
+    assert response.json()["share_id"] == share.share_id
 
 
 def test_a_file_through_a_share_takes_two_queries_besides_the_preview_count(
