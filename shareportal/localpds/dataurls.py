@@ -53,11 +53,14 @@ class Signer:
     def __init__(self, request: HttpRequest, expire_sec: int = DEFAULT_EXPIRE_SEC) -> None:
         self.request = request
         self.expires = int(time.time()) + expire_sec
-        self._base = public_base(request)
         self._mac = _hmac_base(settings.SECRET_KEY)
+        # Worked out at the first URL, as before: a page of folders reads no host at all.
+        self._base: str | None = None
         self._paths: dict[str, tuple[str, str]] = {}
 
     def _path(self, file_id: str, kind: str) -> str:
+        if self._base is None:
+            self._base = public_base(self.request)
         around = self._paths.get(kind)
         if around is None:
             path = reverse("localpds-data", kwargs={"file_id": _ID_PLACEHOLDER, "kind": kind})
