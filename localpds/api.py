@@ -36,9 +36,11 @@ from .sharetokens import MAX_EXPIRE_SEC, share_token_issue, share_token_share
 from .tokens import access_token_user
 from .validation import Body, parse_query
 from .wire import (
+    FILE_FIELDS,
     anonymous_share_wire,
     drive_wire,
     file_wire,
+    file_wirer,
     rfc3339,
     share_wire,
     user_wire,
@@ -356,7 +358,9 @@ def share_link_get_by_anonymous(request: HttpRequest, call: Call) -> dict:
 @pds_operation(auth="anonymous")
 def share_link_get_share_token(request: HttpRequest, call: Call) -> dict:
     body = call.body
-    share = selectors.share_for_visitor(share_id=body.string("share_id", required=True))
+    share = selectors.share_for_visitor(
+        share_id=body.string("share_id", required=True), with_creator=False
+    )
     given_pwd = body.string("share_pwd", max_len=64)
     # 0 or nothing means the longest life (§1.9).
     expire_sec = body.integer("expire_sec", default=0, minimum=0, maximum=MAX_EXPIRE_SEC)
@@ -391,7 +395,10 @@ def share_link_get_share_id(request: HttpRequest, call: Call) -> dict:
     share = ShareLink.objects.filter(share_msg=share_msg, share_policy=ShareLink.Policy.MSG).first()
     if share is None:
         raise selectors.share_not_found(share_msg)
-    share = selectors.share_for_visitor(share_id=share.share_id)
+    # What share_for_visitor checks, on the row in hand rather than on a second read of it.
+    error = selectors.share_state_error(share)
+    if error is not None:
+        raise error
     return {"share_id": share.share_id, "share_pwd": share.share_pwd}
 
 
@@ -457,19 +464,19 @@ def _file_page(
     body = call.body
     order_by, descending = order
     items, next_marker = keyset_page(
-        files,
+        # Dicts of the fields the wire needs: no File instances for rows only serialised.
+        files.values(*FILE_FIELDS),
         key=order_by,
         kind={"name": str, "size": int}.get(order_by, datetime),
         descending=descending,
         marker=body.string("marker"),
         limit=body.integer("limit", default=50, minimum=1, maximum=100),
     )
-    expire = _url_expire_sec(body)
+    # One signer for the page: the key, origin, paths and expiry are worked out once.
+    signer = dataurls.Signer(request, _url_expire_sec(body))
+    wire = file_wirer(signer=signer, share=call.share, top_ids=top_ids)
     return {
-        "items": [
-            file_wire(f, request=request, url_expire_sec=expire, share=call.share, top_ids=top_ids)
-            for f in items
-        ],
+        "items": [wire(row) for row in items],
         "next_marker": next_marker,
     }
 
@@ -487,16 +494,14 @@ def _file_for_call(call: Call) -> File:
 @pds_operation(auth="owner_or_share")
 def file_get(request: HttpRequest, call: Call) -> dict:
     file = _file_for_call(call)
-    expire = _url_expire_sec(call.body)
+    signer = dataurls.Signer(request, _url_expire_sec(call.body))
     top_ids: frozenset[str] = frozenset()
     if call.share is not None:
         top_ids = selectors.share_top_ids(call.share)
         # Opening a file through a share is a preview; walking folders is not.
         if not file.is_folder:
             services.share_count_preview(share=call.share)
-    return file_wire(
-        file, request=request, url_expire_sec=expire, share=call.share, top_ids=top_ids
-    )
+    return file_wire(file, signer=signer, share=call.share, top_ids=top_ids)
 
 
 @pds_operation(auth="owner_or_share")

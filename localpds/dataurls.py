@@ -3,11 +3,18 @@
 A data URL names a file, what to serve of it (`kind`), and until when; an HMAC over those with
 the server's secret makes it unforgeable. Anyone holding the URL may fetch it until it expires,
 which is what PDS's own OSS-signed URLs promise too.
+
+Listings sign a URL or two per item, so the per-URL work is kept to one HMAC: the key is
+derived from SECRET_KEY once per process (`_hmac_base`, keyed on the secret so a changed
+setting takes effect), and a `Signer` works out the origin, the path around the file id and
+the expiry once per request.
 """
 
 import hashlib
 import hmac
+import re
 import time
+from functools import lru_cache
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -16,17 +23,67 @@ from django.urls import reverse
 
 KINDS = ("download", "preview", "thumbnail")
 DEFAULT_EXPIRE_SEC = 900
+# Ids `reverse()` would put in a path unchanged (what the `str` converter and `quote` keep);
+# anything else goes through `reverse()` itself, so the URL is the same either way.
+_PLAIN_ID = re.compile(r"[A-Za-z0-9_.~-]+", re.ASCII)
+_ID_PLACEHOLDER = "FILEID"
+
+
+@lru_cache(maxsize=4)
+def _hmac_base(secret: str) -> "hmac.HMAC":
+    """An HMAC-SHA256 keyed for data URLs; `.copy()` it per message (the pads are computed)."""
+    key = hashlib.sha256(b"localpds.dataurl:" + secret.encode()).digest()
+    return hmac.new(key, digestmod=hashlib.sha256)
 
 
 def _signature(file_id: str, kind: str, expires: int, file_name: str) -> str:
-    key = hashlib.sha256(b"localpds.dataurl:" + settings.SECRET_KEY.encode()).digest()
-    message = f"{file_id}\n{kind}\n{expires}\n{file_name}".encode()
-    return hmac.new(key, message, hashlib.sha256).hexdigest()
+    mac = _hmac_base(settings.SECRET_KEY).copy()
+    mac.update(f"{file_id}\n{kind}\n{expires}\n{file_name}".encode())
+    return mac.hexdigest()
 
 
 def public_base(request: HttpRequest) -> str:
     """The absolute origin of the pds process as the caller reached it (or as configured)."""
     return settings.LOCALPDS_PUBLIC_URL or f"{request.scheme}://{request.get_host()}"
+
+
+class Signer:
+    """Signed URLs of one request: one origin, one expiry, one path pattern per kind."""
+
+    def __init__(self, request: HttpRequest, expire_sec: int = DEFAULT_EXPIRE_SEC) -> None:
+        self.request = request
+        self.expires = int(time.time()) + expire_sec
+        self._mac = _hmac_base(settings.SECRET_KEY)
+        # Worked out at the first URL, as before: a page of folders reads no host at all.
+        self._base: str | None = None
+        self._paths: dict[str, tuple[str, str]] = {}
+
+    def _path(self, file_id: str, kind: str) -> str:
+        if self._base is None:
+            self._base = public_base(self.request)
+        around = self._paths.get(kind)
+        if around is None:
+            path = reverse("localpds-data", kwargs={"file_id": _ID_PLACEHOLDER, "kind": kind})
+            head, _, tail = path.rpartition(_ID_PLACEHOLDER)
+            around = self._paths[kind] = (self._base + head, tail)
+        if _PLAIN_ID.fullmatch(file_id):
+            return f"{around[0]}{file_id}{around[1]}"
+        path = reverse("localpds-data", kwargs={"file_id": file_id, "kind": kind})
+        return self._base + path
+
+    def url(self, file_id: str, kind: str, *, file_name: str = "") -> str:
+        """An absolute signed URL for `kind` of `file_id`, expiring at `self.expires`."""
+        if kind not in KINDS:
+            raise ValueError(kind)
+        mac = self._mac.copy()
+        mac.update(f"{file_id}\n{kind}\n{self.expires}\n{file_name}".encode())
+        signature = mac.hexdigest()
+        if file_name:
+            query = urlencode({"e": self.expires, "s": signature, "n": file_name})
+        else:
+            # What urlencode writes for these two: digits and hex need no quoting.
+            query = f"e={self.expires}&s={signature}"
+        return f"{self._path(file_id, kind)}?{query}"
 
 
 def data_url(
@@ -42,15 +99,8 @@ def data_url(
     `file_name` (get_download_url's own field) replaces the stored name in the download's
     Content-Disposition; it is signed too, so nobody can rename a file through its URL.
     """
-    if kind not in KINDS:
-        raise ValueError(kind)
-    expires = int(time.time()) + expire_sec
-    params = {"e": expires, "s": _signature(file_id, kind, expires, file_name)}
-    if file_name:
-        params["n"] = file_name
-    query = urlencode(params)
-    path = reverse("localpds-data", kwargs={"file_id": file_id, "kind": kind})
-    return f"{public_base(request)}{path}?{query}", expires
+    signer = Signer(request, expire_sec)
+    return signer.url(file_id, kind, file_name=file_name), signer.expires
 
 
 def verify(file_id: str, kind: str, expires: str, signature: str, file_name: str = "") -> bool:

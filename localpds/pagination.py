@@ -110,4 +110,6 @@ def keyset_page(
     if len(rows) <= limit:
         return rows, ""
     last = rows[limit - 1]
+    if isinstance(last, dict):  # a `.values()` queryset
+        return rows[:limit], marker_encode(order, last[key], last[pk])
     return rows[:limit], marker_encode(order, getattr(last, key), getattr(last, pk))

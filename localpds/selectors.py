@@ -14,6 +14,15 @@ from .validation import Condition, parse_rfc3339
 from .wire import share_expired
 
 
+def first_row[T](queryset: QuerySet[T]) -> T | None:
+    """The row of a lookup by a unique key, or None.
+
+    Not `.first()`: that orders by the primary key, which a unique lookup does not need and
+    which costs the ORM a third more to compile (these run on every visitor's request).
+    """
+    return next(iter(queryset[:1]), None)
+
+
 def share_not_found(share_id: str) -> PdsApiError:
     return PdsApiError(
         404, "NotFound.ShareLink", f"The resource share_link {share_id} cannot be found."
@@ -43,7 +52,7 @@ def user_for_caller(*, caller: User, user_id: str) -> User:
         return caller
     if not caller.is_admin:
         raise no_permission(f"user {user_id}")
-    user = User.objects.filter(user_id=user_id).first()
+    user = first_row(User.objects.filter(user_id=user_id))
     if user is None:
         raise PdsApiError(404, "NotFound.User", f"The resource user {user_id} cannot be found.")
     return user
@@ -53,7 +62,7 @@ def drive_for_caller(*, caller: User, drive_id: str) -> Drive:
     """A drive the caller owns; administrators may read every drive of the domain."""
     # Drive ids are numeric strings; anything else (or beyond 64 bits) names no drive.
     numeric = drive_id.isascii() and drive_id.isdigit() and len(drive_id) <= 18
-    drive = Drive.objects.filter(pk=int(drive_id)).first() if numeric else None
+    drive = first_row(Drive.objects.filter(pk=int(drive_id))) if numeric else None
     if drive is None:
         raise PdsApiError(404, "NotFound.Drive", f"The resource drive {drive_id} cannot be found.")
     if drive.owner_id != caller.user_id and not caller.is_admin:
@@ -62,20 +71,24 @@ def drive_for_caller(*, caller: User, drive_id: str) -> Drive:
 
 
 def file_in_drive(*, drive: Drive, file_id: str) -> File:
-    file = File.objects.filter(drive=drive, file_id=file_id).first()
+    file = first_row(File.objects.filter(drive=drive, file_id=file_id))
     if file is None:
         raise file_not_found(file_id)
     return file
 
 
+def _not_a_folder() -> PdsApiError:
+    return PdsApiError(
+        400,
+        "InvalidParameter",
+        "The input parameter parent_file_id is not valid. It names a file, not a folder.",
+    )
+
+
 def _listable(parent: File) -> File:
     """`parent` if it is a folder; `parent_file_id` naming a file is a 400."""
     if not parent.is_folder:
-        raise PdsApiError(
-            400,
-            "InvalidParameter",
-            "The input parameter parent_file_id is not valid. It names a file, not a folder.",
-        )
+        raise _not_a_folder()
     return parent
 
 
@@ -92,7 +105,7 @@ def folder_children(*, drive: Drive, parent_file_id: str) -> QuerySet[File]:
 
 def share_for_manager(*, caller: User, share_id: str) -> ShareLink:
     """A share the caller created, or any share for an administrator."""
-    share = ShareLink.objects.filter(share_id=share_id).first()
+    share = first_row(ShareLink.objects.filter(share_id=share_id))
     if share is None:
         raise share_not_found(share_id)
     if share.creator_id != caller.user_id and not caller.is_admin:
@@ -219,9 +232,14 @@ def share_state_error(share: ShareLink) -> PdsApiError | None:
     return None
 
 
-def share_for_visitor(*, share_id: str) -> ShareLink:
-    """A share visitors may use now, with its creator loaded; else the error that says why."""
-    share = ShareLink.objects.select_related("creator").filter(share_id=share_id).first()
+def share_for_visitor(*, share_id: str, with_creator: bool = True) -> ShareLink:
+    """A share visitors may use now, with its creator loaded; else the error that says why.
+
+    `with_creator=False` leaves the creator out of the query (a join of every user column),
+    for operations that read no more of it than `creator_id`.
+    """
+    shares = ShareLink.objects.select_related("creator") if with_creator else ShareLink.objects
+    share = first_row(shares.filter(share_id=share_id))
     if share is None:
         raise share_not_found(share_id)
     error = share_state_error(share)
@@ -237,16 +255,20 @@ def share_top_files(share: ShareLink) -> QuerySet[File]:
     return File.objects.filter(drive_id=share.drive_id, file_id__in=share.file_id_list)
 
 
+def _inside_share(share: ShareLink, id_path: str) -> bool:
+    """Whether the file at `id_path` (of the share's drive) is inside the shared subtrees."""
+    if share.share_all_files:
+        return True
+    # id_path lists every ancestor and the file itself ("/<id>/.../<own id>/"), so "inside a
+    # shared item" is "a shared id is one of its segments": no query for the shared items'
+    # own paths. Ancestors are in the file's drive, which is the share's.
+    return any(f"/{top_id}/" in id_path for top_id in share.file_id_list if "/" not in top_id)
+
+
 def share_file(*, share: ShareLink, file_id: str) -> File:
     """A file inside the shared subtrees; anything else is 404 whatever id was guessed."""
-    file = File.objects.filter(drive_id=share.drive_id, file_id=file_id).first()
-    if file is None:
-        raise file_not_found(file_id)
-    if share.share_all_files:
-        return file
-    # id_path lists every ancestor, so "inside a shared item" is a prefix test.
-    top_paths = share_top_files(share).values_list("id_path", flat=True)
-    if not any(file.id_path.startswith(path) for path in top_paths):
+    file = first_row(File.objects.filter(drive_id=share.drive_id, file_id=file_id))
+    if file is None or not _inside_share(share, file.id_path):
         raise file_not_found(file_id)
     return file
 
@@ -254,9 +276,26 @@ def share_file(*, share: ShareLink, file_id: str) -> File:
 def share_folder_children(*, share: ShareLink, parent_file_id: str) -> QuerySet[File]:
     if parent_file_id == ROOT:
         return share_top_files(share)
-    parent = _listable(share_file(share=share, file_id=parent_file_id))
-    return File.objects.filter(drive_id=share.drive_id, parent=parent)
+    # share_file's checks on the two columns they read, not a whole File row.
+    parent = first_row(
+        File.objects.filter(drive_id=share.drive_id, file_id=parent_file_id).values_list(
+            "type", "id_path"
+        )
+    )
+    if parent is None or not _inside_share(share, parent[1]):
+        raise file_not_found(parent_file_id)
+    if parent[0] != File.Type.FOLDER:
+        raise _not_a_folder()
+    return File.objects.filter(drive_id=share.drive_id, parent_id=parent_file_id)
 
 
 def share_top_ids(share: ShareLink) -> frozenset[str]:
-    return frozenset(share_top_files(share).values_list("file_id", flat=True))
+    """The ids whose items a listing through the share reports under `root`.
+
+    Without a query: a listed item is in the share's drive, so it is a shared top-level item
+    exactly when its id is in `file_id_list`. With `share_all_files` the top items are the
+    drive's own top level, whose parent is `root` already.
+    """
+    if share.share_all_files:
+        return frozenset()
+    return frozenset(share.file_id_list)

@@ -34,11 +34,11 @@ def access_token_user(raw: str) -> User | None:
     """The enabled user behind a raw access token, or None if it is unknown or expired."""
     if not raw:
         return None
-    row = (
-        AccessToken.objects.select_related("user")
-        .filter(token_hash=hash_token(raw), expires_at__gt=timezone.now())
-        .first()
-    )
+    # [:1], not .first(): the hash is the primary key, so no ORDER BY is needed.
+    rows = AccessToken.objects.select_related("user").filter(
+        token_hash=hash_token(raw), expires_at__gt=timezone.now()
+    )[:1]
+    row = next(iter(rows), None)
     if row is None or row.user.status != User.Status.ENABLED:
         return None
     return row.user

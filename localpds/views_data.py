@@ -187,7 +187,8 @@ def data(request: HttpRequest, file_id: str, kind: str) -> HttpResponse:
     name = request.GET.get("n", "")
     if not dataurls.verify(file_id, kind, expires, request.GET.get("s", ""), name):
         return _plain(403, "This link is not valid or has expired.")
-    file = File.objects.filter(file_id=file_id, type=File.Type.FILE).first()
+    # [:1], not .first(): file_id is the primary key, so no ORDER BY is needed.
+    file = next(iter(File.objects.filter(file_id=file_id, type=File.Type.FILE)[:1]), None)
     if file is None:
         return _plain(404, "There is no such file.")
 

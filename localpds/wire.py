@@ -5,14 +5,15 @@ Field names follow `share-link-sdk.txt` and OpenAPI 2022-03-01; where they diffe
 are sent (pds-api.md Part A item 1: the union), e.g. `creatable` and `enable_upload`.
 """
 
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
+from typing import Any
 
 from django.conf import settings
-from django.http import HttpRequest
 from django.utils import timezone
 
 from . import dataurls
-from .models import Drive, File, ShareLink, User
+from .models import ROOT, Drive, File, ShareLink, User
 
 # Categories that get a `thumbnail` (Pillow renders images); every file gets a preview `url`
 # unless its share disables previews or downloads.
@@ -24,7 +25,12 @@ def rfc3339(value: datetime | None) -> str:
     if value is None:
         return ""
     value = value.astimezone(UTC)
-    return value.strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond // 1000:03d}Z"
+    if value.year < 1000:
+        # isoformat pads the year to four digits; strftime's %Y does not, and that is the
+        # format these dates have always had.
+        return value.strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond // 1000:03d}Z"
+    # Half the cost of strftime, and a listing writes two per item.
+    return value.isoformat(timespec="milliseconds")[:-6] + "Z"
 
 
 def epoch_ms(value: datetime | None) -> int:
@@ -135,61 +141,101 @@ def anonymous_share_wire(share: ShareLink, *, file_count: int) -> dict:
     }
 
 
+# What `file_wire` reads of a File: a listing fetches just these, as dicts (no model rows).
+FILE_FIELDS = (
+    "file_id",
+    "name",
+    "type",
+    "parent_id",
+    "drive_id",
+    "created_at",
+    "updated_at",
+    "description",
+    "size",
+    "content_type",
+    "file_extension",
+    "category",
+    "content_hash",
+)
+
+
+def file_row(file: File) -> dict:
+    """A File as the dict a listing's `.values(*FILE_FIELDS)` gives."""
+    return {name: getattr(file, name) for name in FILE_FIELDS}
+
+
 def file_wire(
     file: File,
     *,
-    request: HttpRequest,
-    url_expire_sec: int,
+    signer: dataurls.Signer,
     share: ShareLink | None = None,
     top_ids: frozenset[str] = frozenset(),
 ) -> dict:
-    """One File (§2.1). Through a share: `share_id` set, no `download_url`, and the shared
-    top-level items report `parent_file_id: "root"` so their real parent stays private."""
-    data = {
-        "file_id": file.file_id,
-        "name": file.name,
-        "type": file.type,
-        "parent_file_id": file.parent_file_id,
-        "drive_id": str(file.drive_id),
-        "domain_id": settings.LOCALPDS_DOMAIN_ID,
-        "status": "available",
-        "created_at": rfc3339(file.created_at),
-        "updated_at": rfc3339(file.updated_at),
-        "description": file.description,
-    }
-    if share is not None:
-        data["share_id"] = share.share_id
-        if file.file_id in top_ids:
-            data["parent_file_id"] = "root"
-    if file.is_folder:
-        return data
-    data.update(
-        {
-            "size": file.size,
-            "content_type": file.content_type,
-            "mime_type": file.content_type,
-            "file_extension": file.file_extension,
-            "category": file.category,
-            "content_hash": file.content_hash.upper(),
-            "content_hash_name": "sha1",
-            "thumbnail": "",
-            "url": "",
+    """One File (§2.1); see `file_wirer`."""
+    return file_wirer(signer=signer, share=share, top_ids=top_ids)(file_row(file))
+
+
+def file_wirer(
+    *,
+    signer: dataurls.Signer,
+    share: ShareLink | None = None,
+    top_ids: frozenset[str] = frozenset(),
+) -> Callable[[Mapping[str, Any]], dict]:
+    """What turns a row of `FILE_FIELDS` into a File (§2.1), for every item of one listing.
+
+    Through a share: `share_id` set, no `download_url`, and the shared top-level items report
+    `parent_file_id: "root"` so their real parent stays private. What is the same for every
+    item (the domain, the share's flags) is worked out here once; the data URLs are signed by
+    `signer`, which has the key, origin and expiry of the whole request.
+    """
+    domain_id = settings.LOCALPDS_DOMAIN_ID
+    share_id = share.share_id if share is not None else None
+    previews = share is None or not share.disable_preview
+    # The preview `url` serves the whole file, so a share whose downloads are disabled
+    # offers thumbnails only: otherwise "no download" would be one click away.
+    preview_urls = previews and (share is None or not share.disable_download)
+    download_urls = share is None
+    folder = File.Type.FOLDER.value
+    sign = signer.url
+
+    def wire(row: Mapping[str, Any]) -> dict:
+        file_id = row["file_id"]
+        data = {
+            "file_id": file_id,
+            "name": row["name"],
+            "type": row["type"],
+            "parent_file_id": row["parent_id"] or ROOT,
+            "drive_id": str(row["drive_id"]),
+            "domain_id": domain_id,
+            "status": "available",
+            "created_at": rfc3339(row["created_at"]),
+            "updated_at": rfc3339(row["updated_at"]),
+            "description": row["description"],
         }
-    )
-    if share is None or not share.disable_preview:
-        # The preview `url` serves the whole file, so a share whose downloads are disabled
-        # offers thumbnails only: otherwise "no download" would be one click away.
-        if share is None or not share.disable_download:
-            data["url"], _ = dataurls.data_url(request, file.file_id, "preview", url_expire_sec)
-        if file.category in THUMBNAIL_CATEGORIES:
-            data["thumbnail"], _ = dataurls.data_url(
-                request, file.file_id, "thumbnail", url_expire_sec
-            )
-    if share is None:
-        data["download_url"], _ = dataurls.data_url(
-            request, file.file_id, "download", url_expire_sec
+        if share_id is not None:
+            data["share_id"] = share_id
+            if file_id in top_ids:
+                data["parent_file_id"] = ROOT
+        if row["type"] == folder:
+            return data
+        content_type = row["content_type"]
+        category = row["category"]
+        data["size"] = row["size"]
+        data["content_type"] = content_type
+        data["mime_type"] = content_type
+        data["file_extension"] = row["file_extension"]
+        data["category"] = category
+        data["content_hash"] = row["content_hash"].upper()
+        data["content_hash_name"] = "sha1"
+        data["thumbnail"] = (
+            sign(file_id, "thumbnail") if previews and category in THUMBNAIL_CATEGORIES else ""
         )
-    return data
+        data["url"] = sign(file_id, "preview") if preview_urls else ""
+        if download_urls:
+            data["download_url"] = sign(file_id, "download")
+        return data
+
+    return wire
 
 
 def user_wire(user: User, *, default_drive_id: str) -> dict:
