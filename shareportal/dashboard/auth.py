@@ -27,7 +27,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from shareportal.pds import errors
 from shareportal.pds.client import get_client
-from shareportal.pds.types import OAuthTokens, User
+from shareportal.pds.types import ADMIN_ROLES, OAuthTokens, User
 
 logger = logging.getLogger(__name__)
 
@@ -44,7 +44,6 @@ REFRESH_MARGIN_SECONDS = 5 * 60
 # rotated the refresh token a moment ago and is about to save the new one: wait this long for it.
 REFRESH_RACE_WAIT_SECONDS = 3.0
 REFRESH_RACE_POLL_SECONDS = 0.1
-ADMIN_ROLES = frozenset({"superadmin", "admin", "subdomain_super_admin", "subdomain_admin"})
 
 
 class SignInRequired(Exception):

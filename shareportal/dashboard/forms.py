@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from shareportal.pds.errors import InvalidParameter, PdsError
+from shareportal.pds.ids import is_file_id
 from shareportal.pds.types import FileItem, ShareLink
 
 # PDS's own limits (pds-api.md §1.1, §6).
@@ -32,9 +33,6 @@ MAX_LIMIT = 1_000_000_000
 # Expirations are refused from this year on: with a time zone applied, they pass datetime.max.
 LAST_YEAR = 9999
 VISIBLE_ASCII = re.compile(r"[\x21-\x7e]*")
-# File ids are `[a-z0-9]{1,50}` on PDS; other drives (the embedded one) may use a few more
-# characters, never a slash, which the picker's hidden fields use as a separator.
-FILE_ID = re.compile(r"[A-Za-z0-9_.-]{1,64}")
 USER_ID = re.compile(r"[A-Za-z0-9_.@-]{1,64}")
 # No look-alike characters (0/O, 1/l/I): owners read generated passwords out to people.
 PASSWORD_ALPHABET = "".join(c for c in string.ascii_letters + string.digits if c not in "0O1lI")
@@ -255,7 +253,7 @@ class ShareFileIdsField(forms.Field):
 
     def to_python(self, value: Any) -> list[str]:
         ids = list(dict.fromkeys(value or []))
-        if any(not FILE_ID.fullmatch(i) for i in ids):
+        if any(not is_file_id(i) for i in ids):
             raise forms.ValidationError(_("Something picked is not a file of your drive."))
         return ids
 
@@ -377,9 +375,9 @@ class Picker:
     @classmethod
     def from_post(cls, data: QueryDict) -> "Picker":
         labels = dict(_id_and_name(v) for v in data.getlist("label"))
-        picks = {i: labels.get(i, i) for i in data.getlist("pick") if FILE_ID.fullmatch(i)}
+        picks = {i: labels.get(i, i) for i in data.getlist("pick") if is_file_id(i)}
         trail = [_id_and_name(v) for v in data.getlist("trail")]
-        trail = [(i, name) for i, name in trail if FILE_ID.fullmatch(i)]
+        trail = [(i, name) for i, name in trail if is_file_id(i)]
         # "more" is the button to the folder's next page; "marker" keeps the page shown.
         marker = data.get("more") or data.get("marker", "")
         picker = cls(picks=picks, trail=trail, marker=marker[:MAX_MARKER])
@@ -401,7 +399,7 @@ class Picker:
             self.trail = []
         elif folder_id in ids:
             self.trail = self.trail[: ids.index(folder_id) + 1]
-        elif FILE_ID.fullmatch(folder_id):
+        elif is_file_id(folder_id):
             self.trail.append((folder_id, name))
 
 

@@ -22,14 +22,7 @@ from shareportal.pds.types import FileItem, Page, ShareLink
 
 from . import auth, forms, selectors, services
 from .auth import owner_required
-from .problems import (
-    TROUBLE,
-    pds_problems,
-    problem_for,
-    problem_response,
-    trouble_status,
-    trouble_words,
-)
+from .problems import TROUBLE, pds_problems, problem_for, problem_response, trouble_words
 from .qr import qr_svg
 
 OAUTH_ERROR_CODE = re.compile(r"[a-z_]{1,64}")
@@ -184,7 +177,7 @@ def _form_response(
         # htmx leaves the form in the page as typed; the alert area says what happened.
         return problem_for(request, trouble)
     if trouble is not None:
-        status = trouble_status(trouble)
+        status = trouble.status
     response = render(request, template, ctx, status=status)
     if isinstance(trouble, errors.RateLimited) and trouble.retry_after is not None:
         response["Retry-After"] = str(trouble.retry_after)

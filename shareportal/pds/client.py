@@ -358,7 +358,7 @@ class PdsClient:
             if 300 <= response.status_code < 400:
                 raise errors.BadResponse(
                     f"PDS answered a redirect ({response.status_code})",
-                    status=response.status_code,
+                    pds_status=response.status_code,
                     request_id=request_id,
                 )
             error = error_from(response, password_sent=password_sent, share_auth=bool(share_token))
@@ -402,7 +402,7 @@ def _json_body(response: requests.Response, *, request_id: str, empty_ok: bool) 
     if not isinstance(data, dict):
         raise errors.BadResponse(
             "PDS answered something other than a JSON object",
-            status=response.status_code,
+            pds_status=response.status_code,
             request_id=request_id,
         )
     return data

@@ -1,6 +1,5 @@
 """Reads of a share's contents through PDS, with the share token of the visitor's session."""
 
-import re
 from dataclasses import dataclass
 from typing import TypedDict
 
@@ -9,6 +8,7 @@ from django.urls import reverse
 
 from shareportal.pds import errors
 from shareportal.pds.client import get_client
+from shareportal.pds.ids import is_file_id
 from shareportal.pds.types import FileItem, Page
 
 from .datahosts import data_origins, data_url_trusted
@@ -26,9 +26,6 @@ PAGE_SIZE = 50
 ORDER_BY = {"name": "name", "size": "size", "modified": "updated_at"}
 # Deeper than any real tree; it only stops a walk that PDS would send round in circles.
 MAX_DEPTH = 64
-# The file ids our URLs carry (`urls.FileIdConverter`): PDS's are `[a-z0-9]{1,50}`; this allows
-# case, `_` and `-` too, never dots or slashes.
-FILE_ID = re.compile(r"[A-Za-z0-9_-]{1,128}")
 
 
 class Row(TypedDict):
@@ -94,7 +91,7 @@ def listing_rows(*, facts: ShareFacts, items: list[FileItem]) -> list[Row]:
     """The rows of a listing page, as the active language and time zone show them.
 
     Links are made by one `reverse()` each and the ids put in by concatenation: file ids are
-    checked against `FILE_ID` (nothing in them to quote), and the id is the last path segment.
+    checked against `ids.FILE_ID` (nothing in them to quote), and the id is the last path segment.
     """
     placeholder = "0"
     folder_url = reverse("shares:folder", args=[facts.share_id, placeholder])
@@ -134,7 +131,7 @@ def listing_rows(*, facts: ShareFacts, items: list[FileItem]) -> list[Row]:
 
 def _check_file_id(file_id: str) -> None:
     """Refuse a file id from PDS that our URLs cannot carry: no link could be made to it."""
-    if not FILE_ID.fullmatch(file_id):
+    if not is_file_id(file_id):
         raise errors.BadResponse("PDS answered a file id our URLs cannot carry")
 
 
