@@ -183,16 +183,20 @@ class Owner:
     def is_admin(self) -> bool:
         return self.role in ADMIN_ROLES
 
-    def call[T](self, operation: Callable[[str], T]) -> T:
-        """Run `operation(access_token)`, renewing the token once if PDS refuses it."""
+    def call[T](self, operation: Callable[..., T], **kwargs: Any) -> T:
+        """Run `operation(token=access_token, **kwargs)`, renewing the token once if PDS refuses it.
+
+        The one place where the owner's tokens are used: views hand it a selector, services a
+        write, and neither sees the session.
+        """
         if self._record["expires_at"] - time.time() < REFRESH_MARGIN_SECONDS:
             self.refresh()
         try:
-            return operation(self._record["access_token"])
+            return operation(token=self._record["access_token"], **kwargs)
         except errors.AccessTokenInvalid:
             self.refresh()
             try:
-                return operation(self._record["access_token"])
+                return operation(token=self._record["access_token"], **kwargs)
             except errors.AccessTokenInvalid as exc:
                 raise SignInRequired from exc
 

@@ -109,11 +109,11 @@ def index(request: HttpRequest) -> HttpResponse:
         return render(request, "dashboard/index.html", ctx, status=400)
     filters = form.cleaned_data
     try:
-        ctx["page"] = selectors.share_links_page(
-            owner=owner,
+        ctx["page"] = owner.call(
+            selectors.share_links_page,
+            creator=filters["creator"] or owner.user_id,
             name=filters["q"],
             status=filters["status"],
-            creator=filters["creator"],
             marker=filters["marker"],
         )
     except errors.NoPermission:
@@ -218,13 +218,18 @@ def _share_save(
 def _picker_folder(request: HttpRequest, picker: forms.Picker) -> Page[FileItem]:
     """The page of the folder the picker shows; the top of the drive if that folder is gone."""
     try:
-        return selectors.drive_folder_page(
-            owner=request.owner, folder_id=picker.folder_id, marker=picker.marker
+        return request.owner.call(
+            selectors.drive_folder_page,
+            drive_id=request.owner.drive_id,
+            folder_id=picker.folder_id,
+            marker=picker.marker,
         )
     except errors.FileNotFound:
         messages.warning(request, _("That folder is no longer there; here is the top."))
         picker.browse("root", name="")
-        return selectors.drive_folder_page(owner=request.owner, folder_id="root")
+        return request.owner.call(
+            selectors.drive_folder_page, drive_id=request.owner.drive_id, folder_id="root"
+        )
 
 
 @require_GET
@@ -234,7 +239,7 @@ def _picker_folder(request: HttpRequest, picker: forms.Picker) -> Page[FileItem]
 @pds_problems
 def share_detail(request: HttpRequest, share_id: str) -> HttpResponse:
     """One share: its link, password, QR code. For htmx, its row of the list."""
-    share = selectors.share_link_get(owner=request.owner, share_id=share_id)
+    share = request.owner.call(selectors.share_link_get, share_id=share_id)
     ctx = {"owner": request.owner, "share": share, "created": "created" in request.GET}
     if request.htmx:
         return render(request, "dashboard/index.html#row", ctx)
@@ -253,7 +258,7 @@ def share_edit(request: HttpRequest, share_id: str) -> HttpResponse:
     # Several rows of the list may be open for editing at once: their fields need their own ids.
     auto_id = f"id_{share_id}_%s"
     if request.method == "GET":
-        share = selectors.share_link_get(owner=owner, share_id=share_id)
+        share = owner.call(selectors.share_link_get, share_id=share_id)
         form = forms.ShareEditForm(
             initial=forms.edit_initial(share, time_zone=zone), auto_id=auto_id
         )
@@ -266,7 +271,7 @@ def share_edit(request: HttpRequest, share_id: str) -> HttpResponse:
             return _row_or_back(request, share, _("Your changes to the share are saved."))
     if request.method == "POST" and form.pds_trouble is None:
         # The form comes back with the owner's values; the share is read for its heading.
-        share = selectors.share_link_get(owner=owner, share_id=share_id)
+        share = owner.call(selectors.share_link_get, share_id=share_id)
     elif request.method == "POST":
         # The drive is in trouble: not asked again; the heading makes do with the name typed.
         share = {"share_id": share_id, "share_name": form.data.get("share_name", "")}
@@ -308,7 +313,7 @@ def share_cancel(request: HttpRequest, share_id: str) -> HttpResponse:
     """Ask, then end a share for good."""
     owner = request.owner
     if request.method == "GET":
-        share = selectors.share_link_get(owner=owner, share_id=share_id)
+        share = owner.call(selectors.share_link_get, share_id=share_id)
         ctx = {"owner": owner, "share": share}
         template = "dashboard/cancel.html#confirm_row" if request.htmx else "dashboard/cancel.html"
         return render(request, template, ctx)
@@ -325,7 +330,7 @@ def share_cancel(request: HttpRequest, share_id: str) -> HttpResponse:
 @pds_problems
 def share_qr(request: HttpRequest, share_id: str) -> HttpResponse:
     """The QR code of a share's address, as an SVG image."""
-    share = selectors.share_link_get(owner=request.owner, share_id=share_id)
+    share = request.owner.call(selectors.share_link_get, share_id=share_id)
     svg = qr_svg(selectors.share_public_url(share.share_id), title=_("QR code of the share"))
     return HttpResponse(svg, content_type="image/svg+xml")
 

@@ -14,17 +14,17 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django.views.decorators.vary import vary_on_headers
 
 from shareportal.pds import errors
-from shareportal.pds.client import get_client
 from shareportal.pds.types import AnonymousShare, FileItem, Page
 
 from .datahosts import data_url_trusted
 from .decorators import pds_problems, private_page
 from .forms import ListingForm, PasswordForm
 from .problems import problem_response
-from .selectors import breadcrumbs, folder_page, listing_rows
+from .selectors import ShareFacts, listing_rows, share_get
 from .services import (
-    ShareFacts,
-    share_call,
+    breadcrumbs_walk,
+    download_url_get,
+    folder_page_open,
     share_facts_get,
     share_facts_remember,
     share_token_held,
@@ -54,11 +54,11 @@ def share(request: HttpRequest, *, share_id: str) -> HttpResponse:
         return problem_response(request, "bad_request", status=400, share_id=share_id)
     if request.htmx:
         return _rows(request, share_id=share_id, folder_id=None, listing=listing)
-    shared = get_client().get_share_link_by_anonymous(share_id)
+    shared = share_get(share_id=share_id)
     facts = share_facts_remember(request=request, share=shared)
     if facts.has_pwd and not share_token_held(request=request, share_id=share_id):
         return _landing(request, shared, form=PasswordForm(), status=200)
-    page = folder_page(request=request, facts=facts, folder_id=None, **_order(listing))
+    page = folder_page_open(request=request, facts=facts, folder_id=None, **_order(listing))
     ctx = {
         "share": shared,
         "facts": facts,
@@ -79,8 +79,8 @@ def folder(request: HttpRequest, *, share_id: str, file_id: str) -> HttpResponse
     if request.htmx:
         return _rows(request, share_id=share_id, folder_id=file_id, listing=listing)
     facts = share_facts_get(request=request, share_id=share_id)
-    page = folder_page(request=request, facts=facts, folder_id=file_id, **_order(listing))
-    crumbs = breadcrumbs(request=request, facts=facts, folder_id=file_id)
+    page = folder_page_open(request=request, facts=facts, folder_id=file_id, **_order(listing))
+    crumbs = breadcrumbs_walk(request=request, facts=facts, folder_id=file_id)
     ctx = {
         "facts": facts,
         "crumbs": crumbs,
@@ -98,13 +98,7 @@ def download(request: HttpRequest, *, share_id: str, file_id: str) -> HttpRespon
     facts = share_facts_get(request=request, share_id=share_id)
     if facts.disable_download:
         return problem_response(request, "disabled_download", status=403, share_id=share_id)
-    link = share_call(
-        request=request,
-        facts=facts,
-        call=lambda token: get_client().get_download_url(
-            file_id=file_id, share_id=share_id, share_token=token
-        ),
-    )
+    link = download_url_get(request=request, facts=facts, file_id=file_id)
     if not data_url_trusted(link.url):
         # The URL is signed (and its userinfo may hold a credential), so only the host and port
         # are logged: what to add to PDS_DATA_ORIGINS.
@@ -136,7 +130,7 @@ def _unlock(request: HttpRequest, share_id: str) -> HttpResponse:
             response = HttpResponseRedirect(_next_url(request, share_id))
             response.status_code = 303
             return response
-    shared = get_client().get_share_link_by_anonymous(share_id)
+    shared = share_get(share_id=share_id)
     share_facts_remember(request=request, share=shared)
     return _landing(request, shared, form=form, status=400)
 
@@ -170,7 +164,7 @@ def _rows(
 ) -> HttpResponse:
     """The next rows of a listing, for htmx's "Load more": one PDS call."""
     facts = share_facts_get(request=request, share_id=share_id)
-    page = folder_page(request=request, facts=facts, folder_id=folder_id, **_order(listing))
+    page = folder_page_open(request=request, facts=facts, folder_id=folder_id, **_order(listing))
     ctx = {"listing": _listing_ctx(facts=facts, folder_id=folder_id, page=page, listing=listing)}
     return render(request, "shares/folder.html#rows", ctx)
 

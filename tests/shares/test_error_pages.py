@@ -36,7 +36,7 @@ def test_an_unexpected_crash_shows_the_500_page_not_a_traceback(monkeypatch):
     def broken():
         raise RuntimeError("a bug with a secret in its message")
 
-    monkeypatch.setattr("shareportal.shares.views.get_client", broken)
+    monkeypatch.setattr("shareportal.shares.selectors.get_client", broken)
     client = Client(raise_request_exception=False)
 
     response = client.get("/s/sAvciMEXKRz/")

@@ -7,8 +7,9 @@ from django.utils import timezone
 from django.utils.timesince import timesince, timeuntil
 from django.utils.translation import gettext as _
 
+from shareportal.display import shown_name
+
 from ..datahosts import data_url_trusted
-from ..display import shown_name
 
 register = template.Library()
 
