@@ -122,6 +122,20 @@ ROOT_URLCONF = "shareportal.localpds.urls" if SERVICE == "pds" else "shareportal
 WSGI_APPLICATION = "shareportal.wsgi.application"
 
 TEMPLATES = [
+    # The share pages (the hot path) in Jinja2, first, so that their names find it at once; the
+    # dashboard's pages are not there and fall through to Django's engine.
+    {
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [BASE_DIR / "templates" / "jinja2"],
+        "APP_DIRS": False,
+        "OPTIONS": {
+            "environment": "shareportal.jinja2.environment",
+            "context_processors": [
+                "django.template.context_processors.csp",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "DIRS": [BASE_DIR / "templates"],

@@ -5,7 +5,6 @@
 """
 
 from dataclasses import dataclass
-from typing import TypedDict
 
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
@@ -45,10 +44,12 @@ class ShareFacts:
         )
 
 
-class Row(TypedDict):
+@dataclass(frozen=True, slots=True)
+class Row:
     """One line of a listing with everything it shows worked out; the template only places it.
 
-    Text is plain (the template escapes it); "" means "not shown".
+    Text is plain (the template escapes it); "" means "not shown". A dataclass: Jinja2 looks
+    attributes up before keys, so `row.name` is one lookup here where a dict would cost two.
     """
 
     name: str  # without bidi controls
@@ -118,25 +119,23 @@ def listing_rows(*, facts: ShareFacts, items: list[FileItem]) -> list[Row]:
         image = previews and not folder and item.category == "image"
         updated = timezone.localtime(item.updated_at) if item.updated_at else None
         rows.append(
-            {
-                "name": shown_name(item.name),
-                "icon": file_icon(item),
-                "folder_href": f"{share_url}folder/{item.file_id}/" if folder else "",
-                "thumbnail": item.thumbnail
+            Row(
+                name=shown_name(item.name),
+                icon=file_icon(item),
+                folder_href=f"{share_url}folder/{item.file_id}/" if folder else "",
+                thumbnail=item.thumbnail
                 if image and item.thumbnail and data_url_trusted(item.thumbnail, origins=origins)
                 else "",
-                "preview_href": item.url
+                preview_href=item.url
                 if image and item.url and data_url_trusted(item.url, origins=origins)
                 else "",
-                "download_href": f"{share_url}download/{item.file_id}/"
+                download_href=f"{share_url}download/{item.file_id}/"
                 if downloads and not folder
                 else "",
-                "size": filesizeformat(item.size) if not folder and item.size is not None else "",
-                "modified": formats.date_format(updated, "SHORT_DATETIME_FORMAT")
-                if updated
-                else "",
-                "modified_iso": updated.isoformat() if updated else "",
-            }
+                size=filesizeformat(item.size) if not folder and item.size is not None else "",
+                modified=formats.date_format(updated, "SHORT_DATETIME_FORMAT") if updated else "",
+                modified_iso=updated.isoformat() if updated else "",
+            )
         )
     return rows
 

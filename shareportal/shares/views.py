@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_safe
 from django.views.decorators.vary import vary_on_headers
 
+from shareportal.jinja2 import render_block
 from shareportal.pds import errors
 from shareportal.pds.types import AnonymousShare, FileItem, Page
 
@@ -166,7 +167,7 @@ def _rows(
     facts = share_facts_get(request=request, share_id=share_id)
     page = folder_page_open(request=request, facts=facts, folder_id=folder_id, **_order(listing))
     ctx = {"listing": _listing_ctx(facts=facts, folder_id=folder_id, page=page, listing=listing)}
-    return render(request, "shares/folder.html#rows", ctx)
+    return render_block(request, "shares/listing.html", "rows", ctx)
 
 
 def _listing_ctx(
