@@ -13,7 +13,6 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
@@ -29,7 +28,6 @@ OAUTH_ERROR_CODE = re.compile(r"[a-z_]{1,64}")
 
 
 @require_GET
-@never_cache
 def signin(request: HttpRequest) -> HttpResponse:
     """Start signing in: off to the drive's authorize page with a fresh state and PKCE."""
     next_url = auth.next_url_safe(request, request.GET.get("next"))
@@ -39,7 +37,6 @@ def signin(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-@never_cache
 def oauth_callback(request: HttpRequest) -> HttpResponse:
     """Where the drive sends the owner back: check `state`, trade the code for tokens."""
     flow = auth.signin_flow_pop(request=request, state=request.GET.get("state", ""))
@@ -87,7 +84,6 @@ def oauth_callback(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-@never_cache
 def signout(request: HttpRequest) -> HttpResponse:
     """Forget the owner's tokens and session."""
     auth.signout(request=request)
@@ -96,7 +92,6 @@ def signout(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-@never_cache
 @vary_on_headers("HX-Request")
 @owner_required
 @pds_problems
@@ -127,7 +122,6 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@never_cache
 @vary_on_headers("HX-Request")
 @owner_required
 @pds_problems
@@ -233,7 +227,6 @@ def _picker_folder(request: HttpRequest, picker: forms.Picker) -> Page[FileItem]
 
 
 @require_GET
-@never_cache
 @vary_on_headers("HX-Request")
 @owner_required
 @pds_problems
@@ -247,7 +240,6 @@ def share_detail(request: HttpRequest, share_id: str) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@never_cache
 @vary_on_headers("HX-Request")
 @owner_required
 @pds_problems
@@ -281,7 +273,6 @@ def share_edit(request: HttpRequest, share_id: str) -> HttpResponse:
 
 
 @require_POST
-@never_cache
 @vary_on_headers("HX-Request")
 @owner_required
 @pds_problems
@@ -305,7 +296,6 @@ def share_status(request: HttpRequest, share_id: str) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@never_cache
 @vary_on_headers("HX-Request")
 @owner_required
 @pds_problems
@@ -325,7 +315,6 @@ def share_cancel(request: HttpRequest, share_id: str) -> HttpResponse:
 
 
 @require_GET
-@never_cache
 @owner_required
 @pds_problems
 def share_qr(request: HttpRequest, share_id: str) -> HttpResponse:

@@ -1,4 +1,4 @@
-"""Decorators every share page wears: private headers, and PDS errors turned into clear pages."""
+"""The decorator of the share pages that turns PDS errors into pages that explain them."""
 
 from collections.abc import Callable
 from functools import wraps
@@ -15,24 +15,6 @@ from shareportal.pds import errors
 from .problems import pds_problem_response
 
 type View = Callable[..., HttpResponse]
-
-
-def private_page(view: View) -> View:
-    """Mark a page as never cached anywhere and never indexed.
-
-    Share pages hold what a sharer gave to a few people: no shared cache, browser history cache
-    or search engine should keep them. Django's `never_cache` says more than we mean, so this
-    sets exactly `no-store, private`.
-    """
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        response = view(request, *args, **kwargs)
-        response["Cache-Control"] = "no-store, private"
-        response["X-Robots-Tag"] = "noindex"
-        return response
-
-    return wrapper
 
 
 def _to_landing(request: HttpRequest, share_id: str) -> HttpResponse:

@@ -18,7 +18,7 @@ from shareportal.pds import errors
 from shareportal.pds.types import AnonymousShare, FileItem, Page
 
 from .datahosts import data_url_trusted
-from .decorators import pds_problems, private_page
+from .decorators import pds_problems
 from .forms import ListingForm, PasswordForm
 from .problems import problem_response
 from .selectors import ShareFacts, listing_rows, share_get
@@ -36,13 +36,11 @@ from .throttling import client_address, password_attempt_retry_after, password_f
 logger = logging.getLogger(__name__)
 
 
-@private_page
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "shares/home.html", {})
 
 
-@private_page
 @vary_on_headers("HX-Request")
 @require_http_methods(["GET", "HEAD", "POST"])
 @pds_problems
@@ -68,7 +66,6 @@ def share(request: HttpRequest, *, share_id: str) -> HttpResponse:
     return render(request, "shares/share.html", ctx)
 
 
-@private_page
 @vary_on_headers("HX-Request")
 @require_safe
 @pds_problems
@@ -91,7 +88,6 @@ def folder(request: HttpRequest, *, share_id: str, file_id: str) -> HttpResponse
     return render(request, "shares/folder.html", ctx)
 
 
-@private_page
 @require_GET  # Not HEAD: PDS counts every download URL it hands out against the share's limit.
 @pds_problems
 def download(request: HttpRequest, *, share_id: str, file_id: str) -> HttpResponse:
@@ -208,19 +204,16 @@ def _column(key: str, label: str, *, here: str, sort: str, direction: str) -> di
     }
 
 
-@private_page
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     """Our 404 (`handler404`), for share ids of the wrong shape and every unknown address."""
     return render(request, "404.html", {}, status=404)
 
 
-@private_page
 def server_error(request: HttpRequest) -> HttpResponse:
     """Our 500 (`handler500`): a plain page from a template that needs no context."""
     return HttpResponse(loader.get_template("500.html").render(), status=500)
 
 
-@private_page
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     """Our 403 for a form sent without a valid CSRF token (`CSRF_FAILURE_VIEW`).
 
