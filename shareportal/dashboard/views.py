@@ -19,7 +19,7 @@ from django.views.decorators.vary import vary_on_headers
 from shareportal.pds import errors
 from shareportal.pds.types import FileItem, Page, ShareLink
 
-from . import auth, forms, selectors, services
+from . import auth, forms, oauth, selectors, services
 from .auth import owner_required
 from .problems import TROUBLE, pds_problems, problem_for, problem_response, trouble_words
 from .qr import qr_svg
@@ -30,16 +30,16 @@ OAUTH_ERROR_CODE = re.compile(r"[a-z_]{1,64}")
 @require_GET
 def signin(request: HttpRequest) -> HttpResponse:
     """Start signing in: off to the drive's authorize page with a fresh state and PKCE."""
-    next_url = auth.next_url_safe(request, request.GET.get("next"))
+    next_url = oauth.next_url_safe(request, request.GET.get("next"))
     if auth.owner_of(request) is not None:
         return HttpResponseRedirect(next_url)
-    return HttpResponseRedirect(auth.signin_start(request=request, next_url=next_url))
+    return HttpResponseRedirect(oauth.signin_start(request=request, next_url=next_url))
 
 
 @require_GET
 def oauth_callback(request: HttpRequest) -> HttpResponse:
     """Where the drive sends the owner back: check `state`, trade the code for tokens."""
-    flow = auth.signin_flow_pop(request=request, state=request.GET.get("state", ""))
+    flow = oauth.signin_flow_pop(request=request, state=request.GET.get("state", ""))
     again = {"action_url": reverse("dashboard:signin"), "action_label": _("Sign in again")}
     if flow is None:
         return problem_response(
@@ -69,7 +69,7 @@ def oauth_callback(request: HttpRequest) -> HttpResponse:
             **again,
         )
     try:
-        auth.signin_finish(request=request, code=code, flow=flow)
+        oauth.signin_finish(request=request, code=code, flow=flow)
     except errors.AccessTokenInvalid:
         return problem_response(
             request,

@@ -17,6 +17,7 @@ import requests
 from django.conf import settings
 
 from . import errors, parse
+from .answer_errors import error_from, request_id_of, retry_after_seconds
 from .http import PdsSession
 from .types import (
     AnonymousShare,
@@ -28,7 +29,6 @@ from .types import (
     ShareToken,
     User,
 )
-from .wire import error_from, request_id_of, retry_after_seconds
 
 logger = logging.getLogger(__name__)
 
