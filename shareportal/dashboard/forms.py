@@ -17,17 +17,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from shareportal.pds.errors import InvalidParameter, PdsError
-from shareportal.pds.ids import is_file_id
+from shareportal.pds.ids import MARKER_MAX_LENGTH, SHARE_PASSWORD_MAX_LENGTH, is_file_id
 from shareportal.pds.types import FileItem, ShareLink
 
 # PDS's own limits (pds-api.md §1.1, §6).
 MAX_FILES = 100
 MAX_NAME = 128
 MAX_DESCRIPTION = 1024
-MAX_PASSWORD = 64
-# PDS markers are opaque; the embedded PDS's carry the last name shown (up to 1,024 characters,
-# about 1,450 once encoded, more for non-Latin scripts).
-MAX_MARKER = 4096
 # Limits are int64 in PDS; a billion is more than any share will ever be opened.
 MAX_LIMIT = 1_000_000_000
 # Expirations are refused from this year on: with a time zone applied, they pass datetime.max.
@@ -106,7 +102,7 @@ class ShareSettingsForm(forms.Form):
     # field that keeps its value when the form comes back with an error.
     share_pwd = forms.CharField(
         label=_("Password"),
-        max_length=MAX_PASSWORD,
+        max_length=SHARE_PASSWORD_MAX_LENGTH,
         required=False,
         strip=False,
         help_text=_("Optional. Up to 64 letters, digits and symbols, no spaces."),
@@ -341,7 +337,7 @@ class ShareFilterForm(forms.Form):
         required=False,
         help_text=_("Administrators: list another user's shares."),
     )
-    marker = forms.CharField(max_length=MAX_MARKER, required=False, widget=forms.HiddenInput)
+    marker = forms.CharField(max_length=MARKER_MAX_LENGTH, required=False, widget=forms.HiddenInput)
 
     def clean_creator(self) -> str:
         creator = self.cleaned_data["creator"].strip()
@@ -380,7 +376,7 @@ class Picker:
         trail = [(i, name) for i, name in trail if is_file_id(i)]
         # "more" is the button to the folder's next page; "marker" keeps the page shown.
         marker = data.get("more") or data.get("marker", "")
-        picker = cls(picks=picks, trail=trail, marker=marker[:MAX_MARKER])
+        picker = cls(picks=picks, trail=trail, marker=marker[:MARKER_MAX_LENGTH])
         target = data.get("browse", "")
         if target:
             picker.browse(target, name=labels.get(target, target))
