@@ -7,6 +7,10 @@ The session (stored on the server; only its key travels in the cookie) holds, pe
   a password, what is allowed), so that a folder page costs one PDS call, not three.
 - `share_folders[share_id]`: `{file_id: [name, parent_id]}` of the folders already seen, so that
   breadcrumbs are built without asking PDS again. `parent_id` is None for the share's top items.
+
+The reads of `selectors.py` need a share token and teach us folders, so the views run them
+through the services here (`folder_page_open`, `breadcrumbs_walk`, `download_url_get`), which
+keep the session up to date; the selectors themselves never touch it.
 """
 
 import time
