@@ -1,14 +1,11 @@
-"""Owner sign-in: the portal as a confidential OAuth 2.0 client of the drive (pds-api.md §4.1).
+"""The signed-in owner: who they are, their tokens in the session, and the views' guard.
 
-The authorization code flow with PKCE (S256). The owner's tokens live only in the server-side
-session (the database session backend keeps them out of the cookie, which carries the session
-key alone); they are never put in a page, a URL or a log line.
+The owner's tokens live only in the server-side session (the cookie carries the session key
+alone); they are never put in a page, a URL or a log line. `Owner.call` is the one place they
+are used, renewing them when PDS wants; `oauth.py` signs the owner in.
 """
 
-import base64
-import hashlib
 import logging
-import secrets
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -16,129 +13,42 @@ from functools import wraps
 from typing import Any
 from urllib.parse import urlencode
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.sessions.backends.base import SessionBase, UpdateError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django_htmx.http import HttpResponseClientRedirect
 
 from shareportal.pds import errors
 from shareportal.pds.client import get_client
-from shareportal.pds.types import OAuthTokens, User
+from shareportal.pds.types import ADMIN_ROLES, OAuthTokens, User
 
 logger = logging.getLogger(__name__)
 
 OWNER_KEY = "dashboard_owner"
-FLOWS_KEY = "dashboard_oauth_flows"
-# A few sign-ins may be under way at once (two tabs); older ones are forgotten.
-MAX_PENDING_FLOWS = 5
-# A sign-in that takes longer than this is started again rather than trusted.
-FLOW_MAX_AGE_SECONDS = 15 * 60
 # Refresh this long before the access token expires, so that no call is made with a token that
 # runs out on its way to PDS.
 REFRESH_MARGIN_SECONDS = 5 * 60
 # A refresh that PDS refuses may have lost a race with another request of the same owner, which
-# rotated the refresh token a moment ago and is about to save the new one: wait this long for it.
-REFRESH_RACE_WAIT_SECONDS = 3.0
-REFRESH_RACE_POLL_SECONDS = 0.1
-ADMIN_ROLES = frozenset({"superadmin", "admin", "subdomain_super_admin", "subdomain_admin"})
+# rotated the refresh token a moment ago and saves the new one as soon as PDS answers it. The
+# drive refuses a refresh token replayed within 30 s of its rotation without ending the sign-in,
+# so the loser may look again once, after this moment, instead of signing the owner out.
+REFRESH_RACE_WAIT_SECONDS = 1.0
 
 
 class SignInRequired(Exception):
     """The owner's tokens are gone or the drive refused to renew them: sign in again."""
 
 
-@dataclass(frozen=True)
-class OAuthFlow:
-    """A sign-in under way: what the callback needs to finish it."""
+def owner_remember(*, request: HttpRequest, tokens: OAuthTokens, user: User, drive_id: str) -> None:
+    """Keep who signed in and their tokens in the session, under a new session key.
 
-    verifier: str
-    next_url: str
-
-
-def pkce_pair() -> tuple[str, str]:
-    """A PKCE code verifier and its S256 challenge (RFC 7636 §4.1, §4.2)."""
-    verifier = secrets.token_urlsafe(64)  # 86 characters, within the 43-128 allowed
-    digest = hashlib.sha256(verifier.encode("ascii")).digest()
-    challenge = base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
-    return verifier, challenge
-
-
-def next_url_safe(request: HttpRequest, candidate: str | None) -> str:
-    """`candidate` when it is a page of this site, else the dashboard.
-
-    Only paths are followed: a scheme or host, even our own, is refused, as are the spellings
-    browsers read as another host (`//evil.example`, `/\\evil.example`, `https:evil.example`).
+    A new key at the change of privilege defeats session fixation; whatever the browser had
+    before (a visitor's share tokens) stays.
     """
-    fallback = reverse("dashboard:index")
-    if not candidate or not candidate.startswith("/") or candidate.startswith(("//", "/\\")):
-        return fallback
-    if not url_has_allowed_host_and_scheme(
-        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return fallback
-    return candidate
-
-
-def signin_start(*, request: HttpRequest, next_url: str) -> str:
-    """Remember a new sign-in in the session and return the drive's authorize URL for it."""
-    state = secrets.token_urlsafe(32)
-    verifier, challenge = pkce_pair()
-    flows: dict[str, dict[str, Any]] = request.session.get(FLOWS_KEY, {})
-    flows[state] = {"verifier": verifier, "next": next_url, "started": time.time()}
-    newest = sorted(flows.items(), key=lambda item: item[1]["started"])[-MAX_PENDING_FLOWS:]
-    request.session[FLOWS_KEY] = dict(newest)
-    query = urlencode(
-        {
-            "client_id": settings.PDS_OAUTH_CLIENT_ID,
-            "redirect_uri": settings.PDS_OAUTH_REDIRECT_URI,
-            "response_type": "code",
-            "state": state,
-            "code_challenge": challenge,
-            "code_challenge_method": "S256",
-            "login_type": "default",
-            "scope": "all",
-        }
-    )
-    separator = "&" if "?" in settings.PDS_OAUTH_AUTHORIZE_URL else "?"
-    return f"{settings.PDS_OAUTH_AUTHORIZE_URL}{separator}{query}"
-
-
-def signin_flow_pop(*, request: HttpRequest, state: str) -> OAuthFlow | None:
-    """The sign-in `state` belongs to, used up; None when it is unknown or too old."""
-    flows: dict[str, dict[str, Any]] = request.session.get(FLOWS_KEY, {})
-    if not state or state not in flows:
-        return None
-    flow = flows.pop(state)
-    request.session[FLOWS_KEY] = flows
-    if time.time() - flow["started"] > FLOW_MAX_AGE_SECONDS:
-        return None
-    return OAuthFlow(verifier=flow["verifier"], next_url=flow["next"])
-
-
-def signin_finish(*, request: HttpRequest, code: str, flow: OAuthFlow) -> None:
-    """Exchange the code, learn who signed in, and keep them in a new session key."""
-    client = get_client()
-    tokens = client.oauth_token_by_code(
-        code=code, redirect_uri=settings.PDS_OAUTH_REDIRECT_URI, code_verifier=flow.verifier
-    )
-    user = client.get_user(tokens.access_token)
-    drive_id = (
-        tokens.default_drive_id
-        or user.default_drive_id
-        or client.get_default_drive_id(tokens.access_token)
-    )
-    # A new session key at the change of privilege defeats session fixation; whatever the
-    # browser had before (a visitor's share tokens) stays.
     request.session.cycle_key()
-    request.session[OWNER_KEY] = _owner_record(tokens, user, drive_id)
-
-
-def _owner_record(tokens: OAuthTokens, user: User, drive_id: str) -> dict[str, Any]:
-    return {
+    request.session[OWNER_KEY] = {
         "access_token": tokens.access_token,
         "refresh_token": tokens.refresh_token,
         "expires_at": time.time() + tokens.expires_in,
@@ -184,16 +94,20 @@ class Owner:
     def is_admin(self) -> bool:
         return self.role in ADMIN_ROLES
 
-    def call[T](self, operation: Callable[[str], T]) -> T:
-        """Run `operation(access_token)`, renewing the token once if PDS refuses it."""
+    def call[T](self, operation: Callable[..., T], **kwargs: Any) -> T:
+        """Run `operation(token=access_token, **kwargs)`, renewing the token once if PDS refuses it.
+
+        The one place where the owner's tokens are used: views hand it a selector, services a
+        write, and neither sees the session.
+        """
         if self._record["expires_at"] - time.time() < REFRESH_MARGIN_SECONDS:
             self.refresh()
         try:
-            return operation(self._record["access_token"])
+            return operation(token=self._record["access_token"], **kwargs)
         except errors.AccessTokenInvalid:
             self.refresh()
             try:
-                return operation(self._record["access_token"])
+                return operation(token=self._record["access_token"], **kwargs)
             except errors.AccessTokenInvalid as exc:
                 raise SignInRequired from exc
 
@@ -231,16 +145,19 @@ class Owner:
             raise SignInRequired from exc
 
     def _tokens_saved_by_another_request(self, refresh_token: str) -> dict[str, Any] | None:
-        """The owner's record in the session store once it holds another refresh token."""
-        polls = round(REFRESH_RACE_WAIT_SECONDS / REFRESH_RACE_POLL_SECONDS)
-        for _poll in range(polls + 1):
+        """The owner's record another request saved with a newer refresh token, or None.
+
+        Looked for now, and once more after a moment: the winner saves right after PDS answers
+        it, so one short wait covers a winner still on its way back.
+        """
+        for attempt in range(2):
+            if attempt:
+                pause(REFRESH_RACE_WAIT_SECONDS)
             stored = type(self.session)(self.session.session_key).load().get(OWNER_KEY)
             if stored is None:
                 return None  # signed out meanwhile
             if stored.get("refresh_token") != refresh_token:
                 return stored
-            if _poll < polls:
-                pause(REFRESH_RACE_POLL_SECONDS)
         return None
 
 

@@ -17,24 +17,18 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from shareportal.pds.errors import InvalidParameter, PdsError
+from shareportal.pds.ids import MARKER_MAX_LENGTH, SHARE_PASSWORD_MAX_LENGTH, is_file_id
 from shareportal.pds.types import FileItem, ShareLink
 
 # PDS's own limits (pds-api.md §1.1, §6).
 MAX_FILES = 100
 MAX_NAME = 128
 MAX_DESCRIPTION = 1024
-MAX_PASSWORD = 64
-# PDS markers are opaque; the embedded PDS's carry the last name shown (up to 1,024 characters,
-# about 1,450 once encoded, more for non-Latin scripts).
-MAX_MARKER = 4096
 # Limits are int64 in PDS; a billion is more than any share will ever be opened.
 MAX_LIMIT = 1_000_000_000
 # Expirations are refused from this year on: with a time zone applied, they pass datetime.max.
 LAST_YEAR = 9999
 VISIBLE_ASCII = re.compile(r"[\x21-\x7e]*")
-# File ids are `[a-z0-9]{1,50}` on PDS; other drives (the embedded one) may use a few more
-# characters, never a slash, which the picker's hidden fields use as a separator.
-FILE_ID = re.compile(r"[A-Za-z0-9_.-]{1,64}")
 USER_ID = re.compile(r"[A-Za-z0-9_.@-]{1,64}")
 # No look-alike characters (0/O, 1/l/I): owners read generated passwords out to people.
 PASSWORD_ALPHABET = "".join(c for c in string.ascii_letters + string.digits if c not in "0O1lI")
@@ -108,7 +102,7 @@ class ShareSettingsForm(forms.Form):
     # field that keeps its value when the form comes back with an error.
     share_pwd = forms.CharField(
         label=_("Password"),
-        max_length=MAX_PASSWORD,
+        max_length=SHARE_PASSWORD_MAX_LENGTH,
         required=False,
         strip=False,
         help_text=_("Optional. Up to 64 letters, digits and symbols, no spaces."),
@@ -255,7 +249,7 @@ class ShareFileIdsField(forms.Field):
 
     def to_python(self, value: Any) -> list[str]:
         ids = list(dict.fromkeys(value or []))
-        if any(not FILE_ID.fullmatch(i) for i in ids):
+        if any(not is_file_id(i) for i in ids):
             raise forms.ValidationError(_("Something picked is not a file of your drive."))
         return ids
 
@@ -343,7 +337,7 @@ class ShareFilterForm(forms.Form):
         required=False,
         help_text=_("Administrators: list another user's shares."),
     )
-    marker = forms.CharField(max_length=MAX_MARKER, required=False, widget=forms.HiddenInput)
+    marker = forms.CharField(max_length=MARKER_MAX_LENGTH, required=False, widget=forms.HiddenInput)
 
     def clean_creator(self) -> str:
         creator = self.cleaned_data["creator"].strip()
@@ -377,12 +371,12 @@ class Picker:
     @classmethod
     def from_post(cls, data: QueryDict) -> "Picker":
         labels = dict(_id_and_name(v) for v in data.getlist("label"))
-        picks = {i: labels.get(i, i) for i in data.getlist("pick") if FILE_ID.fullmatch(i)}
+        picks = {i: labels.get(i, i) for i in data.getlist("pick") if is_file_id(i)}
         trail = [_id_and_name(v) for v in data.getlist("trail")]
-        trail = [(i, name) for i, name in trail if FILE_ID.fullmatch(i)]
+        trail = [(i, name) for i, name in trail if is_file_id(i)]
         # "more" is the button to the folder's next page; "marker" keeps the page shown.
         marker = data.get("more") or data.get("marker", "")
-        picker = cls(picks=picks, trail=trail, marker=marker[:MAX_MARKER])
+        picker = cls(picks=picks, trail=trail, marker=marker[:MARKER_MAX_LENGTH])
         target = data.get("browse", "")
         if target:
             picker.browse(target, name=labels.get(target, target))
@@ -401,7 +395,7 @@ class Picker:
             self.trail = []
         elif folder_id in ids:
             self.trail = self.trail[: ids.index(folder_id) + 1]
-        elif FILE_ID.fullmatch(folder_id):
+        elif is_file_id(folder_id):
             self.trail.append((folder_id, name))
 
 

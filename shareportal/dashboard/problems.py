@@ -53,17 +53,6 @@ def problem_response(
 TROUBLE = (errors.Unavailable, errors.RateLimited, errors.BadResponse)
 
 
-def trouble_status(exc: errors.PdsError) -> int:
-    """The status of our answer when the drive is in trouble (as the problem pages use)."""
-    match exc:
-        case errors.RateLimited():
-            return 503
-        case errors.Timeout():
-            return 504
-        case _:
-            return 502
-
-
 def trouble_words(exc: errors.PdsError) -> str | Promise:
     """One sentence saying what is wrong with the drive."""
     match exc:
@@ -88,64 +77,60 @@ def pds_problems(view: View) -> View:
     return wrapper
 
 
+# What the dashboard says for each PDS error (the most specific class listed wins); the status
+# of the page is the error's own (`errors.PdsError.status`). PDS's own words are not shown:
+# they may name internals.
+WORDS_OF_ERROR: dict[type[errors.PdsError], tuple[str | Promise, str | Promise]] = {
+    errors.ShareNotFound: (
+        _("This share is not there"),
+        _("It may have been cancelled, or the link is incomplete."),
+    ),
+    errors.FileNotFound: (
+        _("This share is not there"),
+        _("It may have been cancelled, or the link is incomplete."),
+    ),
+    errors.ShareCancelled: (
+        _("This share was cancelled"),
+        _("A cancelled share cannot be changed. Create a new one instead."),
+    ),
+    errors.NoPermission: (
+        _("You may not do this"),
+        _("Your drive account does not have the right to see or change it."),
+    ),
+    errors.InvalidParameter: (
+        _("The drive did not accept this"),
+        _("Go back, check what you entered and try again."),
+    ),
+    errors.RateLimited: (
+        _("The drive is busy"),
+        _("Too many requests right now. Try again in a moment."),
+    ),
+    errors.Timeout: (
+        _("The drive is taking too long"),
+        _("It did not answer in time. Try again in a moment."),
+    ),
+    errors.PdsError: (
+        _("The drive cannot be reached"),
+        _("Your shares are safe; try again in a moment."),
+    ),
+}
+
+
 def problem_for(request: HttpRequest, exc: errors.PdsError) -> HttpResponse:
-    """The page for one PDS error. PDS's own words are not shown: they may name internals."""
-    match exc:
-        case errors.ShareNotFound() | errors.FileNotFound():
-            return problem_response(
-                request,
-                status=404,
-                title=_("This share is not there"),
-                explanation=_("It may have been cancelled, or the link is incomplete."),
-            )
-        case errors.ShareCancelled():
-            return problem_response(
-                request,
-                status=410,
-                title=_("This share was cancelled"),
-                explanation=_("A cancelled share cannot be changed. Create a new one instead."),
-            )
-        case errors.NoPermission():
-            return problem_response(
-                request,
-                status=403,
-                title=_("You may not do this"),
-                explanation=_("Your drive account does not have the right to see or change it."),
-            )
-        case errors.InvalidParameter():
-            return problem_response(
-                request,
-                status=400,
-                title=_("The drive did not accept this"),
-                explanation=_("Go back, check what you entered and try again."),
-            )
-        case errors.RateLimited():
-            return problem_response(
-                request,
-                status=503,
-                title=_("The drive is busy"),
-                explanation=_("Too many requests right now. Try again in a moment."),
-                retry_after=exc.retry_after,
-            )
-        case errors.Timeout():
-            logger.warning("PDS timed out (request id %s)", exc.request_id or "-")
-            return problem_response(
-                request,
-                status=504,
-                title=_("The drive is taking too long"),
-                explanation=_("It did not answer in time. Try again in a moment."),
-            )
-        case _:
-            logger.warning(
-                "PDS failed: %s code=%s status=%s request id %s",
-                type(exc).__name__,
-                exc.code or "-",
-                exc.status or "-",
-                exc.request_id or "-",
-            )
-            return problem_response(
-                request,
-                status=502,
-                title=_("The drive cannot be reached"),
-                explanation=_("Your shares are safe; try again in a moment."),
-            )
+    """The page for one PDS error, with the error's status."""
+    title, explanation = next(WORDS_OF_ERROR[c] for c in type(exc).__mro__ if c in WORDS_OF_ERROR)
+    if exc.status >= 500 and not isinstance(exc, errors.RateLimited):
+        logger.warning(
+            "PDS failed: %s code=%s status=%s request id %s",
+            type(exc).__name__,
+            exc.code or "-",
+            exc.pds_status or "-",
+            exc.request_id or "-",
+        )
+    return problem_response(
+        request,
+        status=exc.status,
+        title=title,
+        explanation=explanation,
+        retry_after=exc.retry_after if isinstance(exc, errors.RateLimited) else None,
+    )

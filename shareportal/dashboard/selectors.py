@@ -1,11 +1,13 @@
-"""Reads of the dashboard: the owner's shares and drive, through the PDS client."""
+"""Reads of the dashboard: the owner's shares and drive, through the PDS client.
+
+Each takes the owner's access token; views run them through `Owner.call`, which renews the
+token when it must, so that nothing here touches the session.
+"""
 
 from django.conf import settings
 
 from shareportal.pds.client import get_client
 from shareportal.pds.types import FileItem, Page, ShareLink
-
-from .auth import Owner
 
 SHARES_PAGE_SIZE = 25
 FILES_PAGE_SIZE = 50
@@ -25,46 +27,38 @@ def share_search_query(*, name: str, status: str) -> str:
 
 
 def share_links_page(
-    *, owner: Owner, name: str = "", status: str = "", creator: str = "", marker: str = ""
+    *, token: str, creator: str, name: str = "", status: str = "", marker: str = ""
 ) -> Page[ShareLink]:
-    """One page of shares of `creator` (the owner by default), filtered by name and status.
+    """One page of shares of `creator`, filtered by name and status.
 
     Without a filter this is `share_link/list` with the creator, as the SDK document describes;
     with one it is `share_link/search`, the only operation that filters.
     """
-    client = get_client()
-    creator = creator or owner.user_id
     query = share_search_query(name=name, status=status)
     if query:
-        return owner.call(
-            lambda token: client.search_share_links(
-                token, creators=[creator], query=query, marker=marker, limit=SHARES_PAGE_SIZE
-            )
+        return get_client().search_share_links(
+            token, creators=[creator], query=query, marker=marker, limit=SHARES_PAGE_SIZE
         )
-    return owner.call(
-        lambda token: client.list_share_links(
-            token, creator=creator, marker=marker, limit=SHARES_PAGE_SIZE
-        )
+    return get_client().list_share_links(
+        token, creator=creator, marker=marker, limit=SHARES_PAGE_SIZE
     )
 
 
-def share_link_get(*, owner: Owner, share_id: str) -> ShareLink:
+def share_link_get(*, token: str, share_id: str) -> ShareLink:
     """One of the owner's shares, password included (§1.5)."""
-    client = get_client()
-    return owner.call(lambda token: client.get_share_link(token, share_id))
+    return get_client().get_share_link(token, share_id)
 
 
-def drive_folder_page(*, owner: Owner, folder_id: str, marker: str = "") -> Page[FileItem]:
+def drive_folder_page(
+    *, token: str, drive_id: str, folder_id: str, marker: str = ""
+) -> Page[FileItem]:
     """One page of a folder of the owner's own drive, by name."""
-    client = get_client()
-    return owner.call(
-        lambda token: client.list_files(
-            parent_file_id=folder_id,
-            drive_id=owner.drive_id,
-            access_token=token,
-            marker=marker,
-            limit=FILES_PAGE_SIZE,
-        )
+    return get_client().list_files(
+        parent_file_id=folder_id,
+        drive_id=drive_id,
+        access_token=token,
+        marker=marker,
+        limit=FILES_PAGE_SIZE,
     )
 
 

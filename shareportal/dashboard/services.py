@@ -18,16 +18,14 @@ TIME_ZONE_KEY = "dashboard_time_zone"
 
 def share_create(*, owner: Owner, fields: dict[str, Any]) -> ShareLink:
     """A new share of files of the owner's drive."""
-    client = get_client()
     return owner.call(
-        lambda token: client.create_share_link(token, drive_id=owner.drive_id, **fields)
+        lambda token: get_client().create_share_link(token, drive_id=owner.drive_id, **fields)
     )
 
 
 def share_update(*, owner: Owner, share_id: str, fields: dict[str, Any]) -> ShareLink:
     """Change the given fields of a share."""
-    client = get_client()
-    return owner.call(lambda token: client.update_share_link(token, share_id, **fields))
+    return owner.call(lambda token: get_client().update_share_link(token, share_id, **fields))
 
 
 def share_status_set(*, owner: Owner, share_id: str, status: str) -> ShareLink:
@@ -37,8 +35,7 @@ def share_status_set(*, owner: Owner, share_id: str, status: str) -> ShareLink:
 
 def share_cancel(*, owner: Owner, share_id: str) -> None:
     """End a share for good."""
-    client = get_client()
-    owner.call(lambda token: client.cancel_share_link(token, share_id))
+    owner.call(lambda token: get_client().cancel_share_link(token, share_id))
 
 
 def time_zone_remember(*, session: SessionBase, time_zone: str) -> None:

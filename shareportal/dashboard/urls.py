@@ -1,13 +1,12 @@
 """Routes of the owner dashboard, under /dashboard/."""
 
-from django.urls import path, re_path
+from django.urls import path
+
+from shareportal import converters  # noqa: F401  (registers <share_id:>)
 
 from . import views
 
 app_name = "dashboard"
-
-# The share id shape the portal accepts (pds-api.md Part A item 8); others are our own 404.
-SHARE = r"^shares/(?P<share_id>[A-Za-z0-9_-]{4,64})"
 
 urlpatterns = [
     path("", views.index, name="index"),
@@ -15,9 +14,9 @@ urlpatterns = [
     path("oauth/callback/", views.oauth_callback, name="oauth_callback"),
     path("signout/", views.signout, name="signout"),
     path("shares/new/", views.share_new, name="share_new"),
-    re_path(rf"{SHARE}/$", views.share_detail, name="share_detail"),
-    re_path(rf"{SHARE}/edit/$", views.share_edit, name="share_edit"),
-    re_path(rf"{SHARE}/status/$", views.share_status, name="share_status"),
-    re_path(rf"{SHARE}/cancel/$", views.share_cancel, name="share_cancel"),
-    re_path(rf"{SHARE}/qr\.svg$", views.share_qr, name="share_qr"),
+    path("shares/<share_id:share_id>/", views.share_detail, name="share_detail"),
+    path("shares/<share_id:share_id>/edit/", views.share_edit, name="share_edit"),
+    path("shares/<share_id:share_id>/status/", views.share_status, name="share_status"),
+    path("shares/<share_id:share_id>/cancel/", views.share_cancel, name="share_cancel"),
+    path("shares/<share_id:share_id>/qr.svg", views.share_qr, name="share_qr"),
 ]

@@ -13,43 +13,33 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from shareportal.pds import errors
 from shareportal.pds.types import FileItem, Page, ShareLink
 
-from . import auth, forms, selectors, services
+from . import auth, forms, oauth, selectors, services
 from .auth import owner_required
-from .problems import (
-    TROUBLE,
-    pds_problems,
-    problem_for,
-    problem_response,
-    trouble_status,
-    trouble_words,
-)
+from .problems import TROUBLE, pds_problems, problem_for, problem_response, trouble_words
 from .qr import qr_svg
 
 OAUTH_ERROR_CODE = re.compile(r"[a-z_]{1,64}")
 
 
 @require_GET
-@never_cache
 def signin(request: HttpRequest) -> HttpResponse:
     """Start signing in: off to the drive's authorize page with a fresh state and PKCE."""
-    next_url = auth.next_url_safe(request, request.GET.get("next"))
+    next_url = oauth.next_url_safe(request, request.GET.get("next"))
     if auth.owner_of(request) is not None:
         return HttpResponseRedirect(next_url)
-    return HttpResponseRedirect(auth.signin_start(request=request, next_url=next_url))
+    return HttpResponseRedirect(oauth.signin_start(request=request, next_url=next_url))
 
 
 @require_GET
-@never_cache
 def oauth_callback(request: HttpRequest) -> HttpResponse:
     """Where the drive sends the owner back: check `state`, trade the code for tokens."""
-    flow = auth.signin_flow_pop(request=request, state=request.GET.get("state", ""))
+    flow = oauth.signin_flow_pop(request=request, state=request.GET.get("state", ""))
     again = {"action_url": reverse("dashboard:signin"), "action_label": _("Sign in again")}
     if flow is None:
         return problem_response(
@@ -79,7 +69,7 @@ def oauth_callback(request: HttpRequest) -> HttpResponse:
             **again,
         )
     try:
-        auth.signin_finish(request=request, code=code, flow=flow)
+        oauth.signin_finish(request=request, code=code, flow=flow)
     except errors.AccessTokenInvalid:
         return problem_response(
             request,
@@ -94,7 +84,6 @@ def oauth_callback(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-@never_cache
 def signout(request: HttpRequest) -> HttpResponse:
     """Forget the owner's tokens and session."""
     auth.signout(request=request)
@@ -103,7 +92,6 @@ def signout(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-@never_cache
 @vary_on_headers("HX-Request")
 @owner_required
 @pds_problems
@@ -116,11 +104,11 @@ def index(request: HttpRequest) -> HttpResponse:
         return render(request, "dashboard/index.html", ctx, status=400)
     filters = form.cleaned_data
     try:
-        ctx["page"] = selectors.share_links_page(
-            owner=owner,
+        ctx["page"] = owner.call(
+            selectors.share_links_page,
+            creator=filters["creator"] or owner.user_id,
             name=filters["q"],
             status=filters["status"],
-            creator=filters["creator"],
             marker=filters["marker"],
         )
     except errors.NoPermission:
@@ -134,7 +122,6 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@never_cache
 @vary_on_headers("HX-Request")
 @owner_required
 @pds_problems
@@ -184,7 +171,7 @@ def _form_response(
         # htmx leaves the form in the page as typed; the alert area says what happened.
         return problem_for(request, trouble)
     if trouble is not None:
-        status = trouble_status(trouble)
+        status = trouble.status
     response = render(request, template, ctx, status=status)
     if isinstance(trouble, errors.RateLimited) and trouble.retry_after is not None:
         response["Retry-After"] = str(trouble.retry_after)
@@ -225,23 +212,27 @@ def _share_save(
 def _picker_folder(request: HttpRequest, picker: forms.Picker) -> Page[FileItem]:
     """The page of the folder the picker shows; the top of the drive if that folder is gone."""
     try:
-        return selectors.drive_folder_page(
-            owner=request.owner, folder_id=picker.folder_id, marker=picker.marker
+        return request.owner.call(
+            selectors.drive_folder_page,
+            drive_id=request.owner.drive_id,
+            folder_id=picker.folder_id,
+            marker=picker.marker,
         )
     except errors.FileNotFound:
         messages.warning(request, _("That folder is no longer there; here is the top."))
         picker.browse("root", name="")
-        return selectors.drive_folder_page(owner=request.owner, folder_id="root")
+        return request.owner.call(
+            selectors.drive_folder_page, drive_id=request.owner.drive_id, folder_id="root"
+        )
 
 
 @require_GET
-@never_cache
 @vary_on_headers("HX-Request")
 @owner_required
 @pds_problems
 def share_detail(request: HttpRequest, share_id: str) -> HttpResponse:
     """One share: its link, password, QR code. For htmx, its row of the list."""
-    share = selectors.share_link_get(owner=request.owner, share_id=share_id)
+    share = request.owner.call(selectors.share_link_get, share_id=share_id)
     ctx = {"owner": request.owner, "share": share, "created": "created" in request.GET}
     if request.htmx:
         return render(request, "dashboard/index.html#row", ctx)
@@ -249,7 +240,6 @@ def share_detail(request: HttpRequest, share_id: str) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@never_cache
 @vary_on_headers("HX-Request")
 @owner_required
 @pds_problems
@@ -260,7 +250,7 @@ def share_edit(request: HttpRequest, share_id: str) -> HttpResponse:
     # Several rows of the list may be open for editing at once: their fields need their own ids.
     auto_id = f"id_{share_id}_%s"
     if request.method == "GET":
-        share = selectors.share_link_get(owner=owner, share_id=share_id)
+        share = owner.call(selectors.share_link_get, share_id=share_id)
         form = forms.ShareEditForm(
             initial=forms.edit_initial(share, time_zone=zone), auto_id=auto_id
         )
@@ -273,7 +263,7 @@ def share_edit(request: HttpRequest, share_id: str) -> HttpResponse:
             return _row_or_back(request, share, _("Your changes to the share are saved."))
     if request.method == "POST" and form.pds_trouble is None:
         # The form comes back with the owner's values; the share is read for its heading.
-        share = selectors.share_link_get(owner=owner, share_id=share_id)
+        share = owner.call(selectors.share_link_get, share_id=share_id)
     elif request.method == "POST":
         # The drive is in trouble: not asked again; the heading makes do with the name typed.
         share = {"share_id": share_id, "share_name": form.data.get("share_name", "")}
@@ -283,7 +273,6 @@ def share_edit(request: HttpRequest, share_id: str) -> HttpResponse:
 
 
 @require_POST
-@never_cache
 @vary_on_headers("HX-Request")
 @owner_required
 @pds_problems
@@ -307,7 +296,6 @@ def share_status(request: HttpRequest, share_id: str) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@never_cache
 @vary_on_headers("HX-Request")
 @owner_required
 @pds_problems
@@ -315,7 +303,7 @@ def share_cancel(request: HttpRequest, share_id: str) -> HttpResponse:
     """Ask, then end a share for good."""
     owner = request.owner
     if request.method == "GET":
-        share = selectors.share_link_get(owner=owner, share_id=share_id)
+        share = owner.call(selectors.share_link_get, share_id=share_id)
         ctx = {"owner": owner, "share": share}
         template = "dashboard/cancel.html#confirm_row" if request.htmx else "dashboard/cancel.html"
         return render(request, template, ctx)
@@ -327,12 +315,11 @@ def share_cancel(request: HttpRequest, share_id: str) -> HttpResponse:
 
 
 @require_GET
-@never_cache
 @owner_required
 @pds_problems
 def share_qr(request: HttpRequest, share_id: str) -> HttpResponse:
     """The QR code of a share's address, as an SVG image."""
-    share = selectors.share_link_get(owner=request.owner, share_id=share_id)
+    share = request.owner.call(selectors.share_link_get, share_id=share_id)
     svg = qr_svg(selectors.share_public_url(share.share_id), title=_("QR code of the share"))
     return HttpResponse(svg, content_type="image/svg+xml")
 

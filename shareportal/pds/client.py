@@ -17,6 +17,7 @@ import requests
 from django.conf import settings
 
 from . import errors, parse
+from .answer_errors import error_from, request_id_of, retry_after_seconds
 from .http import PdsSession
 from .types import (
     AnonymousShare,
@@ -28,7 +29,6 @@ from .types import (
     ShareToken,
     User,
 )
-from .wire import error_from, request_id_of, retry_after_seconds
 
 logger = logging.getLogger(__name__)
 
@@ -358,7 +358,7 @@ class PdsClient:
             if 300 <= response.status_code < 400:
                 raise errors.BadResponse(
                     f"PDS answered a redirect ({response.status_code})",
-                    status=response.status_code,
+                    pds_status=response.status_code,
                     request_id=request_id,
                 )
             error = error_from(response, password_sent=password_sent, share_auth=bool(share_token))
@@ -402,7 +402,7 @@ def _json_body(response: requests.Response, *, request_id: str, empty_ok: bool) 
     if not isinstance(data, dict):
         raise errors.BadResponse(
             "PDS answered something other than a JSON object",
-            status=response.status_code,
+            pds_status=response.status_code,
             request_id=request_id,
         )
     return data

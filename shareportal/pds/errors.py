@@ -1,19 +1,29 @@
 """Typed errors of the PDS client. Views catch these; they never see HTTP or JSON.
 
-See `../shared/pds-api.md` Part A item 3 for the codes each one stands for.
+See `../shared/pds-api.md` Part A item 3 for the codes each one stands for. Each class says
+with `status` the HTTP status of the portal's own answer when it cannot go on: the one home
+of that rule, for the share pages and the dashboard alike. PDS's own status, which may differ,
+is kept in `pds_status` for the logs.
 """
 
 
 class PdsError(Exception):
     """Any failure talking to PDS. `code` is PDS's error code when it sent one."""
 
+    status = 502  # Bad Gateway: the drive failed us, not the visitor.
+
     def __init__(
-        self, message: str = "", *, code: str = "", status: int | None = None, request_id: str = ""
+        self,
+        message: str = "",
+        *,
+        code: str = "",
+        pds_status: int | None = None,
+        request_id: str = "",
     ) -> None:
         super().__init__(message or code or self.__class__.__name__)
         self.message = message
         self.code = code
-        self.status = status
+        self.pds_status = pds_status
         self.request_id = request_id
 
 
@@ -21,46 +31,68 @@ class PdsError(Exception):
 class ShareNotFound(PdsError):
     """404 NotFound.ShareLink: no share with that id."""
 
+    status = 404
+
 
 class ShareCancelled(PdsError):
     """ShareLink.Cancelled: the owner cancelled the share."""
+
+    status = 410
 
 
 class ShareExpired(PdsError):
     """ShareLink.Expired: the share is past its expiration."""
 
+    status = 410
+
 
 class ShareForbidden(PdsError):
     """ShareLink.Forbidden: the share is disabled."""
+
+    status = 403
 
 
 class SharePasswordRequired(PdsError):
     """InvalidResource.SharePwd with no password given: the share needs one."""
 
+    status = 403
+
 
 class SharePasswordWrong(PdsError):
     """InvalidResource.SharePwd with a password given: it was not the right one."""
 
+    status = 403
+
 
 class ShareTokenInvalid(PdsError):
     """401 ShareLinkTokenInvalid: get a new share token."""
+
+    status = 403
 
 
 # The owner
 class AccessTokenInvalid(PdsError):
     """401 AccessTokenInvalid (or AccessTokenExpired): refresh or sign in again."""
 
+    status = 403
+
 
 class NoPermission(PdsError):
     """403 ForbiddenNoPermission / Forbidden: the caller may not see or change this."""
+
+    status = 403
 
 
 class FileNotFound(PdsError):
     """404 NotFound.File (or any other NotFound.*)."""
 
+    status = 404
+
 
 class LimitReached(PdsError):
     """403 ShareLink.*LimitExceeded. `kind` is "download", "preview" or "save"."""
+
+    status = 403
 
     def __init__(self, message: str = "", *, kind: str = "", **kwargs) -> None:
         super().__init__(message, **kwargs)
@@ -70,6 +102,8 @@ class LimitReached(PdsError):
 class InvalidParameter(PdsError):
     """400 InvalidParameter*: PDS refused a field. `field` names it when PDS did."""
 
+    status = 400
+
     def __init__(self, message: str = "", *, field: str = "", **kwargs) -> None:
         super().__init__(message, **kwargs)
         self.field = field
@@ -77,6 +111,8 @@ class InvalidParameter(PdsError):
 
 class RateLimited(PdsError):
     """429 TooManyRequests. `retry_after` is in seconds."""
+
+    status = 503
 
     def __init__(self, message: str = "", *, retry_after: int = 1, **kwargs) -> None:
         super().__init__(message, **kwargs)
@@ -86,13 +122,19 @@ class RateLimited(PdsError):
 class Unavailable(PdsError):
     """PDS could not be reached or failed: connection error, timeout, or a 5xx."""
 
+    status = 502
+
 
 class Timeout(Unavailable):
     """PDS did not answer within the configured timeouts."""
 
+    status = 504
+
 
 class BadResponse(PdsError):
     """PDS answered something that is not the documented shape (bad JSON, missing fields)."""
+
+    status = 502
 
 
 class FeatureDisabled(NoPermission):

@@ -201,53 +201,23 @@ def share_link(data: Json) -> ShareLink:
     )
 
 
-def _plain(data: Json, key: str) -> str:
-    """`_text(data, key)`, with its usual case (a string) taken at once."""
-    value = data.get(key)
-    return value if type(value) is str else _text(data, key)
-
-
 def file_item(data: Json) -> FileItem:
-    """One File object (§2.1).
-
-    A listing parses up to 100 of these a page, so each field in its usual shape (a string, an
-    integer size) is taken at once; anything else goes through the general helpers, which read
-    what PDS is known to vary and refuse the rest, field by field in the same order.
-    """
-    get = data.get
-    file_id = get("file_id")
-    if type(file_id) is not str or not file_id:
-        file_id = _required_id(data, "file_id")
-    name = get("name")
-    if type(name) is not str:
-        name = _text(data, "name", required=True)
-    kind = get("type")
-    if type(kind) is not str:
-        kind = _text(data, "type", required=True)
-    parent_file_id = _plain(data, "parent_file_id")
-    drive_id = _plain(data, "drive_id")
-    share_id = _plain(data, "share_id")
-    size = get("size")
-    if type(size) is not int:
-        size = _number(data, "size")
-    content_type = get("content_type")
-    if type(content_type) is not str:
-        content_type = _text(data, "content_type", "mime_type")
+    """One File object (§2.1)."""
     return FileItem(
-        file_id=file_id,
-        name=name,
-        type=kind,
-        parent_file_id=parent_file_id,
-        drive_id=drive_id,
-        share_id=share_id,
-        size=size,
-        content_type=content_type,
-        file_extension=_plain(data, "file_extension"),
-        category=_plain(data, "category"),
+        file_id=_required_id(data, "file_id"),
+        name=_text(data, "name", required=True),
+        type=_text(data, "type", required=True),
+        parent_file_id=_text(data, "parent_file_id"),
+        drive_id=_text(data, "drive_id"),
+        share_id=_text(data, "share_id"),
+        size=_number(data, "size"),
+        content_type=_text(data, "content_type", "mime_type"),
+        file_extension=_text(data, "file_extension"),
+        category=_text(data, "category"),
         created_at=_time(data, "created_at"),
         updated_at=_time(data, "updated_at"),
-        thumbnail=_plain(data, "thumbnail"),
-        url=_plain(data, "url"),
+        thumbnail=_text(data, "thumbnail"),
+        url=_text(data, "url"),
     )
 
 

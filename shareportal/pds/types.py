@@ -8,6 +8,9 @@ client reads either (Part A item 1).
 from dataclasses import dataclass, field
 from datetime import datetime
 
+# The drive roles that administer a domain (pds-api.md §4.3): they may see everyone's shares.
+ADMIN_ROLES = frozenset({"superadmin", "admin", "subdomain_super_admin", "subdomain_admin"})
+
 
 @dataclass(frozen=True)
 class AnonymousShare:
@@ -143,7 +146,7 @@ class User:
 
     @property
     def is_admin(self) -> bool:
-        return self.role in ("superadmin", "admin", "subdomain_super_admin", "subdomain_admin")
+        return self.role in ADMIN_ROLES
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,5 @@
-"""Decorators every share page wears: private headers, and PDS errors turned into clear pages."""
+"""The decorator of the share pages that turns PDS errors into pages that explain them."""
 
-import logging
 from collections.abc import Callable
 from functools import wraps
 from urllib.parse import urlencode
@@ -13,29 +12,9 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from shareportal.pds import errors
 
-from .problems import problem_response
-
-logger = logging.getLogger(__name__)
+from .problems import pds_problem_response
 
 type View = Callable[..., HttpResponse]
-
-
-def private_page(view: View) -> View:
-    """Mark a page as never cached anywhere and never indexed.
-
-    Share pages hold what a sharer gave to a few people: no shared cache, browser history cache
-    or search engine should keep them. Django's `never_cache` says more than we mean, so this
-    sets exactly `no-store, private`.
-    """
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        response = view(request, *args, **kwargs)
-        response["Cache-Control"] = "no-store, private"
-        response["X-Robots-Tag"] = "noindex"
-        return response
-
-    return wrapper
 
 
 def _to_landing(request: HttpRequest, share_id: str) -> HttpResponse:
@@ -71,47 +50,6 @@ def pds_problems(view: View) -> View:
                 # htmx does not swap error answers in; load the same URL as a full page, which
                 # shows the problem with its status.
                 return HttpResponseClientRedirect(request.get_full_path())
-            return _problem_for(request, exc, share_id=share_id)
+            return pds_problem_response(request, exc, share_id=share_id)
 
     return wrapper
-
-
-def _problem_for(request: HttpRequest, exc: errors.PdsError, *, share_id: str) -> HttpResponse:
-    """The problem page for one PDS error. The message never includes PDS's own text."""
-    kind = type(exc).__name__
-    match exc:
-        case errors.ShareNotFound():
-            return problem_response(request, "share_not_found", status=404)
-        case errors.ShareExpired():
-            return problem_response(request, "share_expired", status=410)
-        case errors.ShareCancelled():
-            return problem_response(request, "share_cancelled", status=410)
-        case errors.ShareForbidden():
-            return problem_response(request, "share_forbidden", status=403)
-        case errors.FileNotFound():
-            return problem_response(request, "file_not_found", status=404, share_id=share_id)
-        case errors.LimitReached():
-            return problem_response(request, f"limit_{exc.kind}", status=403, share_id=share_id)
-        case errors.FeatureDisabled():
-            return problem_response(request, f"disabled_{exc.kind}", status=403, share_id=share_id)
-        case errors.NoPermission():
-            return problem_response(request, "no_permission", status=403, share_id=share_id)
-        case errors.AccessTokenInvalid():
-            # Visitors carry no drive account, so only a `require_login` share asks for one.
-            return problem_response(request, "sign_in_required", status=403)
-        case errors.RateLimited():
-            return problem_response(request, "pds_busy", status=503, retry_after=exc.retry_after)
-        case errors.Timeout():
-            logger.warning("PDS timed out (request id %s)", exc.request_id or "-")
-            return problem_response(request, "pds_timeout", status=504)
-        case errors.InvalidParameter():
-            return problem_response(request, "bad_request", status=400, share_id=share_id)
-        case _:
-            logger.warning(
-                "PDS failed: %s code=%s status=%s request id %s",
-                kind,
-                exc.code or "-",
-                exc.status or "-",
-                exc.request_id or "-",
-            )
-            return problem_response(request, "pds_unavailable", status=502)

@@ -1,5 +1,6 @@
 """The pages that explain why a share cannot be shown, one per situation, with its status."""
 
+import logging
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -8,6 +9,10 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+
+from shareportal.pds import errors
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -108,6 +113,80 @@ PROBLEMS = {
 }
 
 
+# The problem page of each PDS error (the most specific class listed wins); its status is the
+# error's own (`errors.PdsError.status`). LimitReached and FeatureDisabled add their `kind`.
+PROBLEM_OF_ERROR: dict[type[errors.PdsError], str] = {
+    errors.ShareNotFound: "share_not_found",
+    errors.ShareExpired: "share_expired",
+    errors.ShareCancelled: "share_cancelled",
+    errors.ShareForbidden: "share_forbidden",
+    errors.FileNotFound: "file_not_found",
+    errors.LimitReached: "limit",
+    errors.FeatureDisabled: "disabled",
+    errors.NoPermission: "no_permission",
+    # Visitors carry no drive account, so only a `require_login` share asks for one.
+    errors.AccessTokenInvalid: "sign_in_required",
+    errors.RateLimited: "pds_busy",
+    errors.Timeout: "pds_timeout",
+    errors.InvalidParameter: "bad_request",
+    errors.PdsError: "pds_unavailable",
+}
+# Problems with the share as a whole, or with the drive: their page offers no way back into it.
+NO_WAY_BACK = frozenset(
+    {
+        "share_not_found",
+        "share_expired",
+        "share_cancelled",
+        "share_forbidden",
+        "sign_in_required",
+        "pds_busy",
+        "pds_timeout",
+        "pds_unavailable",
+    }
+)
+
+
+def problem_of(exc: errors.PdsError) -> str:
+    """The problem page that explains `exc`."""
+    kind = next(PROBLEM_OF_ERROR[c] for c in type(exc).__mro__ if c in PROBLEM_OF_ERROR)
+    if isinstance(exc, errors.LimitReached | errors.FeatureDisabled):
+        return f"{kind}_{exc.kind}"
+    return kind
+
+
+def pds_problem_response(
+    request: HttpRequest, exc: errors.PdsError, *, share_id: str
+) -> HttpResponse:
+    """The problem page for one PDS error. The message never includes PDS's own text."""
+    kind = problem_of(exc)
+    if exc.status >= 500 and not isinstance(exc, errors.RateLimited):
+        logger.warning(
+            "PDS failed: %s code=%s status=%s request id %s",
+            type(exc).__name__,
+            exc.code or "-",
+            exc.pds_status or "-",
+            exc.request_id or "-",
+        )
+    return problem_response(
+        request,
+        kind,
+        status=exc.status,
+        share_id="" if kind in NO_WAY_BACK else share_id,
+        retry_after=exc.retry_after if isinstance(exc, errors.RateLimited) else None,
+    )
+
+
+def problem_icon(kind: str, status: int) -> str:
+    """The picture of a problem page: a clock to wait, a cloud for the drive, a lock, a search."""
+    if status in (429, 503, 504) or kind == "share_expired":
+        return "clock"
+    if status >= 500:
+        return "cloud"
+    if status in (403, 410):
+        return "lock"
+    return "search"
+
+
 def problem_response(
     request: HttpRequest,
     kind: str,
@@ -121,6 +200,7 @@ def problem_response(
     ctx = {
         "problem": problem,
         "kind": kind,
+        "icon": problem_icon(kind, status),
         "status": status,
         "share_id": share_id,
         "retry_after": retry_after,

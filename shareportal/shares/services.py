@@ -7,6 +7,10 @@ The session (stored on the server; only its key travels in the cookie) holds, pe
   a password, what is allowed), so that a folder page costs one PDS call, not three.
 - `share_folders[share_id]`: `{file_id: [name, parent_id]}` of the folders already seen, so that
   breadcrumbs are built without asking PDS again. `parent_id` is None for the share's top items.
+
+The reads of `selectors.py` need a share token and teach us folders, so the views run them
+through the services here (`folder_page_open`, `breadcrumbs_walk`, `download_url_get`), which
+keep the session up to date; the selectors themselves never touch it.
 """
 
 import time
@@ -18,7 +22,10 @@ from django.http import HttpRequest
 
 from shareportal.pds import errors
 from shareportal.pds.client import get_client
-from shareportal.pds.types import AnonymousShare, FileItem
+from shareportal.pds.types import AnonymousShare, DownloadUrl, FileItem, Page
+
+from . import selectors
+from .selectors import ShareFacts
 
 # A held token is used until this many seconds before PDS said it ends, so that it does not
 # expire between our check and PDS's.
@@ -27,15 +34,14 @@ TOKEN_MARGIN = 60
 MAX_FOLDERS_PER_SHARE = 2000
 
 
-@dataclass(frozen=True)
-class ShareFacts:
-    """What the pages of a share need to know about it, kept in the session."""
+# Deeper than any real tree; it only stops a walk that PDS would send round in circles.
+MAX_DEPTH = 64
 
-    share_id: str
+
+@dataclass(frozen=True)
+class Crumb:
+    file_id: str
     name: str
-    has_pwd: bool
-    disable_download: bool
-    disable_preview: bool
 
 
 def _section(session: SessionBase, name: str) -> dict:
@@ -48,13 +54,7 @@ def _section(session: SessionBase, name: str) -> dict:
 
 def share_facts_remember(*, request: HttpRequest, share: AnonymousShare) -> ShareFacts:
     """Keep the facts of `share` (fresh from PDS) in the session, and return them."""
-    facts = ShareFacts(
-        share_id=share.share_id,
-        name=share.share_name,
-        has_pwd=share.has_pwd,
-        disable_download=share.disable_download,
-        disable_preview=share.disable_preview,
-    )
+    facts = ShareFacts.of(share)
     section = _section(request.session, "share_facts")
     if section.get(share.share_id) != asdict(facts):
         section[share.share_id] = asdict(facts)
@@ -70,8 +70,7 @@ def share_facts_get(*, request: HttpRequest, share_id: str) -> ShareFacts:
             return ShareFacts(**stored)
         except TypeError:
             pass  # Written by an older version of this code: ask PDS again.
-    share = get_client().get_share_link_by_anonymous(share_id)
-    return share_facts_remember(request=request, share=share)
+    return share_facts_remember(request=request, share=selectors.share_get(share_id=share_id))
 
 
 def share_token_held(*, request: HttpRequest, share_id: str) -> str:
@@ -175,3 +174,91 @@ def folders_remember_listed(
 def folders_known(*, request: HttpRequest, share_id: str) -> dict[str, list]:
     """The folders of the share this session has seen: `{file_id: [name, parent_id]}`."""
     return request.session.get("share_folders", {}).get(share_id, {})
+
+
+def folder_page_open(
+    *,
+    request: HttpRequest,
+    facts: ShareFacts,
+    folder_id: str | None,
+    sort: str,
+    direction: str,
+    marker: str,
+) -> Page[FileItem]:
+    """One page of a folder of the share (`folder_id` None: the share's top items).
+
+    The folders on the page are remembered in the session, so that opening one of them later
+    needs no extra call for its breadcrumbs.
+    """
+    page = share_call(
+        request=request,
+        facts=facts,
+        call=lambda token: selectors.folder_page(
+            share_id=facts.share_id,
+            token=token,
+            folder_id=folder_id,
+            sort=sort,
+            direction=direction,
+            marker=marker,
+        ),
+    )
+    folders_remember_listed(
+        request=request, share_id=facts.share_id, items=page.items, parent_id=folder_id
+    )
+    return page
+
+
+def download_url_get(*, request: HttpRequest, facts: ShareFacts, file_id: str) -> DownloadUrl:
+    """A signed URL to one file of the share, with the session's share token."""
+    return share_call(
+        request=request,
+        facts=facts,
+        call=lambda token: selectors.download_url_get(
+            share_id=facts.share_id, token=token, file_id=file_id
+        ),
+    )
+
+
+def breadcrumbs_walk(*, request: HttpRequest, facts: ShareFacts, folder_id: str) -> list[Crumb]:
+    """The folders from the share's top down to `folder_id`.
+
+    PDS has no "path" operation, so the trail is walked upwards with `file/get`, as the official
+    SDK does, but only for folders this session has not seen listed; those it learns are
+    remembered. The walk stops at a folder whose parent is "root" or outside the share (PDS
+    answers that parent with NotFound).
+    """
+    known = folders_known(request=request, share_id=facts.share_id)
+    learned: dict[str, tuple[str, str | None]] = {}
+
+    def node(file_id: str) -> tuple[str, str | None]:
+        if file_id in known:
+            name, parent = known[file_id]
+            return name, parent
+        item = share_call(
+            request=request,
+            facts=facts,
+            call=lambda token: selectors.folder_get(
+                share_id=facts.share_id, token=token, file_id=file_id
+            ),
+        )
+        parent = item.parent_file_id if item.parent_file_id not in ("", "root") else None
+        learned[file_id] = (item.name, parent)
+        return item.name, parent
+
+    trail: list[Crumb] = []
+    current = folder_id
+    name, parent = node(current)
+    while True:
+        trail.append(Crumb(file_id=current, name=name))
+        if parent is None or len(trail) >= MAX_DEPTH or parent in {c.file_id for c in trail}:
+            break
+        try:
+            parent_name, grandparent = node(parent)
+        except (errors.FileNotFound, errors.NoPermission):
+            # The parent is outside the share: `current` is one of its top items.
+            learned[current] = (name, None)
+            break
+        current, name, parent = parent, parent_name, grandparent
+    if learned:
+        folders_remember(request=request, share_id=facts.share_id, folders=learned)
+    return trail[::-1]

@@ -13,18 +13,19 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_safe
 from django.views.decorators.vary import vary_on_headers
 
+from shareportal.jinja2 import render_block
 from shareportal.pds import errors
-from shareportal.pds.client import get_client
 from shareportal.pds.types import AnonymousShare, FileItem, Page
 
 from .datahosts import data_url_trusted
-from .decorators import pds_problems, private_page
+from .decorators import pds_problems
 from .forms import ListingForm, PasswordForm
 from .problems import problem_response
-from .selectors import breadcrumbs, folder_page, listing_rows
+from .selectors import ShareFacts, listing_rows, share_get
 from .services import (
-    ShareFacts,
-    share_call,
+    breadcrumbs_walk,
+    download_url_get,
+    folder_page_open,
     share_facts_get,
     share_facts_remember,
     share_token_held,
@@ -35,13 +36,11 @@ from .throttling import client_address, password_attempt_retry_after, password_f
 logger = logging.getLogger(__name__)
 
 
-@private_page
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "shares/home.html", {})
 
 
-@private_page
 @vary_on_headers("HX-Request")
 @require_http_methods(["GET", "HEAD", "POST"])
 @pds_problems
@@ -54,11 +53,11 @@ def share(request: HttpRequest, *, share_id: str) -> HttpResponse:
         return problem_response(request, "bad_request", status=400, share_id=share_id)
     if request.htmx:
         return _rows(request, share_id=share_id, folder_id=None, listing=listing)
-    shared = get_client().get_share_link_by_anonymous(share_id)
+    shared = share_get(share_id=share_id)
     facts = share_facts_remember(request=request, share=shared)
     if facts.has_pwd and not share_token_held(request=request, share_id=share_id):
         return _landing(request, shared, form=PasswordForm(), status=200)
-    page = folder_page(request=request, facts=facts, folder_id=None, **_order(listing))
+    page = folder_page_open(request=request, facts=facts, folder_id=None, **_order(listing))
     ctx = {
         "share": shared,
         "facts": facts,
@@ -67,7 +66,6 @@ def share(request: HttpRequest, *, share_id: str) -> HttpResponse:
     return render(request, "shares/share.html", ctx)
 
 
-@private_page
 @vary_on_headers("HX-Request")
 @require_safe
 @pds_problems
@@ -79,8 +77,8 @@ def folder(request: HttpRequest, *, share_id: str, file_id: str) -> HttpResponse
     if request.htmx:
         return _rows(request, share_id=share_id, folder_id=file_id, listing=listing)
     facts = share_facts_get(request=request, share_id=share_id)
-    page = folder_page(request=request, facts=facts, folder_id=file_id, **_order(listing))
-    crumbs = breadcrumbs(request=request, facts=facts, folder_id=file_id)
+    page = folder_page_open(request=request, facts=facts, folder_id=file_id, **_order(listing))
+    crumbs = breadcrumbs_walk(request=request, facts=facts, folder_id=file_id)
     ctx = {
         "facts": facts,
         "crumbs": crumbs,
@@ -90,7 +88,6 @@ def folder(request: HttpRequest, *, share_id: str, file_id: str) -> HttpResponse
     return render(request, "shares/folder.html", ctx)
 
 
-@private_page
 @require_GET  # Not HEAD: PDS counts every download URL it hands out against the share's limit.
 @pds_problems
 def download(request: HttpRequest, *, share_id: str, file_id: str) -> HttpResponse:
@@ -98,13 +95,7 @@ def download(request: HttpRequest, *, share_id: str, file_id: str) -> HttpRespon
     facts = share_facts_get(request=request, share_id=share_id)
     if facts.disable_download:
         return problem_response(request, "disabled_download", status=403, share_id=share_id)
-    link = share_call(
-        request=request,
-        facts=facts,
-        call=lambda token: get_client().get_download_url(
-            file_id=file_id, share_id=share_id, share_token=token
-        ),
-    )
+    link = download_url_get(request=request, facts=facts, file_id=file_id)
     if not data_url_trusted(link.url):
         # The URL is signed (and its userinfo may hold a credential), so only the host and port
         # are logged: what to add to PDS_DATA_ORIGINS.
@@ -136,7 +127,7 @@ def _unlock(request: HttpRequest, share_id: str) -> HttpResponse:
             response = HttpResponseRedirect(_next_url(request, share_id))
             response.status_code = 303
             return response
-    shared = get_client().get_share_link_by_anonymous(share_id)
+    shared = share_get(share_id=share_id)
     share_facts_remember(request=request, share=shared)
     return _landing(request, shared, form=form, status=400)
 
@@ -170,9 +161,9 @@ def _rows(
 ) -> HttpResponse:
     """The next rows of a listing, for htmx's "Load more": one PDS call."""
     facts = share_facts_get(request=request, share_id=share_id)
-    page = folder_page(request=request, facts=facts, folder_id=folder_id, **_order(listing))
+    page = folder_page_open(request=request, facts=facts, folder_id=folder_id, **_order(listing))
     ctx = {"listing": _listing_ctx(facts=facts, folder_id=folder_id, page=page, listing=listing)}
-    return render(request, "shares/folder.html#rows", ctx)
+    return render_block(request, "shares/listing.html", "rows", ctx)
 
 
 def _listing_ctx(
@@ -213,19 +204,16 @@ def _column(key: str, label: str, *, here: str, sort: str, direction: str) -> di
     }
 
 
-@private_page
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     """Our 404 (`handler404`), for share ids of the wrong shape and every unknown address."""
     return render(request, "404.html", {}, status=404)
 
 
-@private_page
 def server_error(request: HttpRequest) -> HttpResponse:
     """Our 500 (`handler500`): a plain page from a template that needs no context."""
     return HttpResponse(loader.get_template("500.html").render(), status=500)
 
 
-@private_page
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     """Our 403 for a form sent without a valid CSRF token (`CSRF_FAILURE_VIEW`).
 

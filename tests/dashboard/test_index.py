@@ -44,8 +44,8 @@ def test_my_shares_lists_each_share_with_its_facts_and_actions(owner, pds):
     assert "badge--warning" in page and "expired" in page
     assert "pw1234" not in page  # whether it has a password, not the password
     assert "7</span> ·" in page  # previews
-    assert response["Cache-Control"].startswith("max-age=0")
-    assert "no-store" in response["Cache-Control"]
+    assert response["Cache-Control"] == "no-store, private"
+    assert response["X-Robots-Tag"] == "noindex"
     assert "HX-Request" in response["Vary"]
 
 

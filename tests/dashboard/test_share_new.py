@@ -2,6 +2,7 @@
 
 import re
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from django.utils.html import escape
@@ -388,3 +389,17 @@ def test_a_drive_in_trouble_while_creating_keeps_everything_typed_and_picked(
     assert len(calls_to(pds, "share_link/create")) == 1  # a create is never sent twice
     if status == 429:
         assert response["Retry-After"] == "30"
+
+
+def test_the_picker_draws_each_kind_with_the_icons_the_share_listings_use(owner, pds):
+    zipped = file_json("f2", "photos.zip") | {"category": "zip", "file_extension": "zip"}
+    other = file_json("f3", "tool.bin") | {"category": "others", "file_extension": "bin"}
+    add_folder(pds, [*ROOT_ITEMS, zipped, other])
+
+    page = owner.get(NEW).content.decode()
+
+    icons = re.findall(r'class="icon icon--([a-z]+)"', page)
+    assert icons == ["folder", "text", "archive", "file"]
+    css = (Path(__file__).parents[2] / "static" / "css" / "site.css").read_text()
+    for icon in icons:  # each has its picture in site.css
+        assert f"img/icons/{icon}.svg" in css

@@ -63,7 +63,7 @@ def test_sign_in_sends_the_owner_to_the_drive_with_state_and_a_pkce_s256_challen
     assert len(query["state"]) >= 32
     assert len(query["code_challenge"]) == 43  # base64url of a SHA-256, unpadded
     assert "code_verifier" not in query
-    assert "no-cache" in response["Cache-Control"]
+    assert response["Cache-Control"] == "no-store, private"
 
 
 def test_each_sign_in_gets_its_own_state_and_challenge(client):

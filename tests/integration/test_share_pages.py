@@ -214,7 +214,7 @@ def test_hostile_names_are_rendered_as_text(client, live_pds, portal_settings):
         assert "<img src=x" not in page
         assert "<svg onload" not in page
         assert "<b>bits" not in page
-    assert "&lt;script&gt;alert(&quot;share&quot;)&lt;/script&gt;" in top
+    assert "&lt;script&gt;alert(&#34;share&#34;)&lt;/script&gt;" in top
     names = {r["name"] for r in rows(inside)}
     assert 'Tom & Jerry\'s "best" <b>bits.txt' in names
     assert '"><svg onload=alert(1)>' in names

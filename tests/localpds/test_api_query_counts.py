@@ -8,7 +8,7 @@ import pytest
 
 from .api_helpers import call, drive_of, make_file, make_share, share_token_of
 
-pytestmark = [pytest.mark.urls("shareportal.localpds.urls"), pytest.mark.django_db]
+pytestmark = [pytest.mark.urls("localpds.urls"), pytest.mark.django_db]
 
 
 @pytest.fixture

@@ -8,9 +8,9 @@ import pytest
 from django.test import RequestFactory
 from django.urls import reverse
 
-from shareportal.localpds import dataurls
+from localpds import dataurls
 
-pytestmark = [pytest.mark.urls("shareportal.localpds.urls")]
+pytestmark = [pytest.mark.urls("localpds.urls")]
 
 
 def reference_url(file_id: str, kind: str, expires: int, secret: str, file_name: str = "") -> str:

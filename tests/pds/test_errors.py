@@ -40,7 +40,7 @@ def test_each_error_code_becomes_its_typed_error(client, pds, status, code, expe
 
     assert type(caught.value) is expected
     assert caught.value.code == code
-    assert caught.value.status == status
+    assert caught.value.pds_status == status
     assert caught.value.request_id == "req-body"
     assert caught.value.message == "nope"
 
@@ -193,7 +193,7 @@ def test_an_html_error_page_from_a_proxy_is_unavailable(client, pds):
         client.cancel_share_link("at", "7JQX1FswpQ8")
 
     assert type(caught.value) is errors.Unavailable
-    assert caught.value.status == 502
+    assert caught.value.pds_status == 502
 
 
 @pytest.mark.parametrize(

@@ -235,10 +235,10 @@ def test_hostile_names_are_shown_as_text(client, pds):
 
     assert "<script>alert" not in page
     assert "<img src=x" not in page
-    assert "&lt;script&gt;alert(1)&lt;/script&gt;&quot;" in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;&#34;" in page
     # Names are isolated in <bdi>, and shown without the right-to-left override that would
     # disguise "exe.png" as "gnp.exe".
-    assert "<bdi>&lt;script&gt;alert(1)&lt;/script&gt;&quot;gnp.exe</bdi>" in page
+    assert "<bdi>&lt;script&gt;alert(1)&lt;/script&gt;&#34;gnp.exe</bdi>" in page
     assert "\u202e" not in page
 
 

@@ -93,7 +93,7 @@ def error_from(
     if not code:
         code = response.headers.get("x-ca-error-code", "")
         message = message or response.headers.get("x-ca-error-message", "")
-    common = {"code": code, "status": status, "request_id": _request_id(response, body)}
+    common = {"code": code, "pds_status": status, "request_id": _request_id(response, body)}
 
     if code in _EXACT:
         return _EXACT[code](message, **common)
@@ -140,7 +140,7 @@ def _oauth_error(body: dict, *, status: int, request_id: str) -> errors.PdsError
     code = str(body["error"])
     message = str(body.get("error_description") or "")
     kind = errors.AccessTokenInvalid if code == "invalid_grant" else errors.PdsError
-    return kind(message, code=code, status=status, request_id=request_id)
+    return kind(message, code=code, pds_status=status, request_id=request_id)
 
 
 def _json_object(response: requests.Response) -> dict:

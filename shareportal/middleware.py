@@ -1,0 +1,26 @@
+"""The headers every portal answer carries, set in one place."""
+
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse
+
+
+class PrivatePagesMiddleware:
+    """Never stored, never indexed: share pages, the dashboard, problem and error pages alike.
+
+    They hold what a sharer gave to a few people, or an owner's shares: no shared cache, browser
+    history cache or search engine should keep them. Django's `never_cache` says more than we
+    mean, so this sets exactly `no-store, private`. It sits inside WhiteNoise, so that static
+    files keep their far-future caching, and leaves a Cache-Control a view set itself: none of
+    the portal's does, while the embedded PDS's views, which share the middleware until they get
+    settings of their own, do.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        response.headers.setdefault("Cache-Control", "no-store, private")
+        response.headers.setdefault("X-Robots-Tag", "noindex")
+        return response
