@@ -1,4 +1,4 @@
-"""The embedded PDS's `/v2/...` JSON API (pds-api.md: §1 share links, §2 files, §4 users).
+"""The embedded PDS's `/v2/...` JSON API: share links, files, users (docs/pds-api.md).
 
 Every operation is a `POST` of a JSON object, wrapped by `pds_operation`, which owns what all of
 them share: the method, the body limit, JSON parsing, authentication, the error envelope and the
@@ -99,7 +99,8 @@ def _read_body(request: HttpRequest) -> Body:
 def _authenticate(request: HttpRequest, body: Body, auth: Auth) -> Call:
     if auth == "anonymous":
         return Call(body)
-    # Through a share the body names the share and carries no drive (pds-api.md §0.3).
+    # Through a share the body names the share and carries no drive
+    # (docs/pds-api.md#authentication).
     via_share = auth == "share" or (
         auth == "owner_or_share"
         and (
@@ -194,7 +195,7 @@ SHARE_COUNTERS = (
 
 
 def _share_settings(body: Body, *, creating: bool) -> dict[str, Any]:
-    """The share fields given in the body (create §1.1, update §1.6), validated."""
+    """The share fields given in the body (docs/pds-api.md#share_linkcreate, #share_linkupdate)."""
     given: dict[str, Any] = {}
     if body.has("share_pwd"):
         given["share_pwd"] = body.password("share_pwd")
@@ -207,7 +208,8 @@ def _share_settings(body: Body, *, creating: bool) -> dict[str, Any]:
     for name in SHARE_FLAGS:
         if body.has(name):
             given[name] = body.boolean(name)
-    # The SDK says `enable_upload`, OpenAPI says `creatable` (Part A item 1): accept either.
+    # The SDK says `enable_upload`, OpenAPI says `creatable` (docs/pds-api.md#field-spellings):
+    # accept either.
     for name in ("enable_upload", "creatable"):
         if body.has(name):
             given["creatable"] = body.boolean(name)
@@ -248,9 +250,13 @@ def _direction(body: Body, *, default: str) -> bool:
 
 
 def _share_page(body: Body, shares, *, total: bool = False) -> dict:
-    """A page of shares by `order_by` / `order_direction` / `limit` / `marker` (§1.3, §1.4)."""
+    """A page of shares by `order_by` / `order_direction` / `limit` / `marker`.
+
+    See docs/pds-api.md#share_linklist and #share_linksearch.
+    """
     order_by = body.choice("order_by", tuple(SHARE_ORDERS), default="created_at")
-    # Dates run newest first unless asked otherwise; text runs A to Z (§1.3).
+    # Dates run newest first unless asked otherwise; text runs A to Z
+    # (docs/pds-api.md#share_linklist).
     default_direction = "DESC" if order_by in ("created_at", "updated_at") else "ASC"
     descending = _direction(body, default=default_direction)
     limit = body.integer("limit", default=100, minimum=1, maximum=100)
@@ -268,7 +274,7 @@ def _share_page(body: Body, shares, *, total: bool = False) -> dict:
     return page
 
 
-# Share links: the owner's side (§1.1 to §1.6)
+# Share links: the owner's side (docs/pds-api.md#share-links)
 
 
 @pds_operation(auth="owner", status=201, writes=True)
@@ -345,7 +351,8 @@ def share_link_search(request: HttpRequest, call: Call) -> dict:
     return _share_page(body, shares, total=body.boolean("return_total_count"))
 
 
-# Share links: the visitor's side (§1.7, §1.9, §1.10)
+# Share links: the visitor's side (docs/pds-api.md#share_linkget_by_anonymous,
+# #share_linkget_share_token, #share_linkget_share_id)
 
 
 @pds_operation(auth="anonymous")
@@ -362,7 +369,7 @@ def share_link_get_share_token(request: HttpRequest, call: Call) -> dict:
         share_id=body.string("share_id", required=True), with_creator=False
     )
     given_pwd = body.string("share_pwd", max_len=64)
-    # 0 or nothing means the longest life (§1.9).
+    # 0 or nothing means the longest life (docs/pds-api.md#share_linkget_share_token).
     expire_sec = body.integer("expire_sec", default=0, minimum=0, maximum=MAX_EXPIRE_SEC)
     expire_sec = expire_sec or MAX_EXPIRE_SEC
     # Read for everyone, so a wrong type is a 400 even when it would not matter.
@@ -402,7 +409,8 @@ def share_link_get_share_id(request: HttpRequest, call: Call) -> dict:
     return {"share_id": share.share_id, "share_pwd": share.share_pwd}
 
 
-# Files (§2), by their owner (drive_id) or through a share (share_id + x-share-token)
+# Files (docs/pds-api.md#files), by their owner (drive_id) or through a share
+# (share_id + x-share-token)
 
 
 def _url_expire_sec(body: Body) -> int:
@@ -460,7 +468,10 @@ def _file_page(
     order: tuple[str, bool],
     top_ids: frozenset[str] = frozenset(),
 ) -> dict:
-    """A page of files by `limit` / `marker` in `order`, with signed URLs (§2.1)."""
+    """A page of files by `limit` / `marker` in `order`, with signed URLs.
+
+    See docs/pds-api.md#filelist.
+    """
     body = call.body
     order_by, descending = order
     items, next_marker = keyset_page(
@@ -508,7 +519,8 @@ def file_get(request: HttpRequest, call: Call) -> dict:
 def file_get_download_url(request: HttpRequest, call: Call) -> dict:
     file = _file_for_call(call)
     expire_sec = call.body.integer("expire_sec", default=900, minimum=1, maximum=115200)
-    # The name the download is saved under (§2.4: 1 to 1024 characters); "" keeps the file's.
+    # The name the download is saved under (docs/pds-api.md#fileget_download_url: 1 to 1024
+    # characters); "" keeps the file's.
     file_name = call.body.string("file_name", max_len=1024)
     if file.is_folder:
         raise invalid_parameter("file_id", "It names a folder; only files can be downloaded.")
@@ -529,7 +541,10 @@ def file_get_download_url(request: HttpRequest, call: Call) -> dict:
 
 @pds_operation(auth="owner")
 def file_search(request: HttpRequest, call: Call) -> dict:
-    """`file/search` in one drive (§2.5) with the query mini-language of `validation`."""
+    """`file/search` in one drive with the query mini-language of `validation`.
+
+    See docs/pds-api.md#filesearch.
+    """
     body = call.body
     drive = selectors.drive_for_caller(
         caller=call.user, drive_id=body.string("drive_id", required=True)
@@ -542,7 +557,7 @@ def file_search(request: HttpRequest, call: Call) -> dict:
     return page
 
 
-# Users and drives (§4.3)
+# Users and drives (docs/pds-api.md#users-and-drives)
 
 
 @pds_operation(auth="owner")

@@ -1,7 +1,8 @@
 """Errors of the embedded PDS's API as PDS sends them: `{"code", "message", "requestId"}`.
 
-Every response of the `pds` process carries an `x-ca-request-id` header (pds-api.md §0.4); error
-bodies repeat it as `requestId`. The codes and statuses are those of pds-api.md Part A item 3.
+Every response of the `pds` process carries an `x-ca-request-id` header (docs/pds-api.md#errors);
+error bodies repeat it as `requestId`. The codes and statuses are those of
+docs/pds-api.md#error-codes.
 """
 
 import logging

@@ -228,7 +228,7 @@ def _client_credentials(request: HttpRequest) -> tuple[str, str | None]:
 
 
 def _token_body(tokens: IssuedTokens) -> dict:
-    """The token answer with PDS's documented fields (pds-api.md §4.1, `Token`)."""
+    """The token answer with PDS's documented fields (docs/pds-api.md#oauthtoken)."""
     user = tokens.user
     drive = selectors.user_default_drive(user)
     return {
@@ -275,7 +275,8 @@ def token(request: HttpRequest) -> dict:
             client=client, refresh_token=request.POST.get("refresh_token", "")
         )
     else:
-        # "code" is how the official JS SDK spells authorization_code (pds-api.md §4.1).
+        # "code" is how the official JS SDK spells authorization_code
+        # (docs/pds-api.md#oauthtoken).
         tokens = oauth_services.code_exchange(
             client=client,
             code=request.POST.get("code", ""),

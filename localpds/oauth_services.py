@@ -38,7 +38,7 @@ CODE_CHALLENGE_RE = re.compile(r"^[A-Za-z0-9\-_]{43}$")
 # The drive signs users in with a user name and a password only; the other PDS login types
 # (DingTalk, RAM, WeChat, ...) need identity providers it does not have.
 LOGIN_TYPES = ("", "default")
-# pds-api.md §4.1: "You can only request all permissions on the application".
+# docs/pds-api.md#oauthauthorize: a request can only ask for all of the app's permissions.
 SCOPES = ("", "all")
 
 

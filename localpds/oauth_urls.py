@@ -1,4 +1,4 @@
-"""Routes of the drive's OAuth 2.0 endpoints (pds-api.md §4.1) and its sign-out page.
+"""Routes of the drive's OAuth 2.0 endpoints (docs/pds-api.md#oauth) and its sign-out page.
 
 Included before the `/v2/` API, whose catch-all would otherwise answer these paths.
 """

@@ -1,7 +1,7 @@
 """Reads of the embedded PDS: who may see which drive, file and share.
 
 Each selector either returns what the caller may see or raises the `PdsApiError` PDS answers
-with (pds-api.md Part A item 3), so views never decide permissions themselves.
+with (docs/pds-api.md#error-codes), so views never decide permissions themselves.
 """
 
 from datetime import UTC, datetime
@@ -129,7 +129,8 @@ def shares_visible(
     return shares
 
 
-# The search query's never-expires marker (§1.4): shares with no expiration compare as this.
+# The search query's never-expires marker (docs/pds-api.md#share_linksearch): shares with no
+# expiration compare as this.
 NEVER_EXPIRES = datetime(1970, 1, 1, tzinfo=UTC)
 _LOOKUPS = {"=": "exact", ">": "gt", ">=": "gte", "<": "lt", "<=": "lte"}
 _COMPARE = {

@@ -3,7 +3,7 @@
 A token is signed with the server's secret (django.core.signing, its own salt) and carries the
 share id, its expiry and the share's `pwd_version`. It is checked against the share on every
 use, so it stops working the moment the share is cancelled, disabled, expires or has its
-password changed, not only when its own time runs out (pds-api.md §1.9, Part A item 5).
+password changed, not only when its own time runs out (docs/pds-api.md#share-tokens).
 """
 
 import time

@@ -15,7 +15,7 @@ from .apierrors import PdsApiError, invalid_parameter, missing_parameter
 _RFC3339 = re.compile(
     r"^(\d{4}-\d{2}-\d{2})[Tt ](\d{2}:\d{2}:\d{2})(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$"
 )
-# The share search's own dates (pds-api.md §1.4) come without a zone and mean UTC.
+# The share search's own dates (docs/pds-api.md#search-queries) come without a zone and mean UTC.
 _QUERY_DATE = re.compile(
     r"^(\d{4}-\d{2}-\d{2})[Tt ](\d{2}:\d{2}:\d{2})(\.\d+)?([Zz]|[+-]\d{2}:\d{2})?$"
 )
@@ -158,7 +158,8 @@ class Body:
         return parsed
 
 
-# The search mini-language (pds-api.md §1.4, §2.5): `field op value` conditions joined by `and`.
+# The search mini-language (docs/pds-api.md#search-queries): `field op value` conditions joined
+# by `and`.
 _TOKEN = re.compile(
     r"""\s*(?:
         (?P<str>'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")

@@ -1,8 +1,10 @@
-"""Model rows as PDS's JSON objects: ShareLink (§1.8), the anonymous share (§1.7), File (§2.1),
-User (§4.3) and Drive.
+"""Model rows as PDS's JSON objects: ShareLink (docs/pds-api.md#sharelink-object), the
+anonymous share (#anonymous-share-object), File (#file-object), User (#user-object) and Drive
+(#drive-object).
 
-Field names follow `share-link-sdk.txt` and OpenAPI 2022-03-01; where they differ both spellings
-are sent (pds-api.md Part A item 1: the union), e.g. `creatable` and `enable_upload`.
+Field names follow the SDK's share-link document and OpenAPI 2022-03-01; where they differ both
+spellings are sent (docs/pds-api.md#field-spellings: the union), e.g. `creatable` and
+`enable_upload`.
 """
 
 from collections.abc import Callable, Mapping
@@ -46,7 +48,10 @@ def share_url(share: ShareLink) -> str:
 
 
 def share_wire(share: ShareLink) -> dict:
-    """The owner's ShareLink object: the union of the SDK's IShareLinkItem and OpenAPI §1.8."""
+    """The owner's ShareLink object (docs/pds-api.md#sharelink-object).
+
+    The union of the SDK's IShareLinkItem and OpenAPI's model.
+    """
     return {
         "share_id": share.share_id,
         "share_pwd": share.share_pwd,
@@ -105,7 +110,10 @@ def mask_phone(phone: str) -> str:
 
 
 def anonymous_share_wire(share: ShareLink, *, file_count: int) -> dict:
-    """What anyone holding the share id may know (§1.7): never the password itself."""
+    """What anyone holding the share id may know: never the password itself.
+
+    See docs/pds-api.md#anonymous-share-object.
+    """
     creator = share.creator
     return {
         "share_id": share.share_id,
@@ -171,7 +179,7 @@ def file_wire(
     share: ShareLink | None = None,
     top_ids: frozenset[str] = frozenset(),
 ) -> dict:
-    """One File (§2.1); see `file_wirer`."""
+    """One File (docs/pds-api.md#file-object); see `file_wirer`."""
     return file_wirer(signer=signer, share=share, top_ids=top_ids)(file_row(file))
 
 
@@ -181,7 +189,9 @@ def file_wirer(
     share: ShareLink | None = None,
     top_ids: frozenset[str] = frozenset(),
 ) -> Callable[[Mapping[str, Any]], dict]:
-    """What turns a row of `FILE_FIELDS` into a File (§2.1), for every item of one listing.
+    """What turns a row of `FILE_FIELDS` into a File, for every item of one listing.
+
+    See docs/pds-api.md#file-object.
 
     Through a share: `share_id` set, no `download_url`, and the shared top-level items report
     `parent_file_id: "root"` so their real parent stays private. What is the same for every
@@ -239,7 +249,10 @@ def file_wirer(
 
 
 def user_wire(user: User, *, default_drive_id: str) -> dict:
-    """A User (§4.3); its timestamps are epoch milliseconds, unlike files and shares."""
+    """A User (docs/pds-api.md#user-object).
+
+    Its timestamps are epoch milliseconds, unlike files and shares.
+    """
     return {
         "user_id": user.user_id,
         "user_name": user.user_name,

@@ -8,7 +8,8 @@ import re
 
 from shareportal.pds.types import FileItem
 
-# PDS categories (§2.1) and, for items without one, extensions, to the icon each gets.
+# PDS categories (docs/pds-api.md#file-object) and, for items without one, extensions, to the
+# icon each gets.
 _ICON_BY_CATEGORY = {
     "image": "image",
     "video": "video",

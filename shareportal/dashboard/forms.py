@@ -1,4 +1,7 @@
-"""Forms of the dashboard. They refuse what PDS would refuse before PDS is asked (§1.1, §1.6)."""
+"""Forms of the dashboard. They refuse what PDS would refuse before PDS is asked.
+
+The limits they check are those of docs/pds-api.md#limits.
+"""
 
 import re
 import secrets
@@ -20,7 +23,7 @@ from shareportal.pds.errors import InvalidParameter, PdsError
 from shareportal.pds.ids import MARKER_MAX_LENGTH, SHARE_PASSWORD_MAX_LENGTH, is_file_id
 from shareportal.pds.types import FileItem, ShareLink
 
-# PDS's own limits (pds-api.md §1.1, §6).
+# PDS's own limits (docs/pds-api.md#limits).
 MAX_FILES = 100
 MAX_NAME = 128
 MAX_DESCRIPTION = 1024

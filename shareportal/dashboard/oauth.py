@@ -1,4 +1,6 @@
-"""Owner sign-in: the portal as a confidential OAuth 2.0 client of the drive (pds-api.md §4.1).
+"""Owner sign-in: the portal as a confidential OAuth 2.0 client of the drive.
+
+See docs/pds-api.md#oauth.
 
 The authorization code flow with PKCE (S256): `signin_start` remembers a sign-in under way and
 sends the owner to the drive, `signin_flow_pop` and `signin_finish` complete it on the way back.

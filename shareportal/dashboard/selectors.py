@@ -14,7 +14,10 @@ FILES_PAGE_SIZE = 50
 
 
 def share_search_query(*, name: str, status: str) -> str:
-    """The `share_link/search` query (§1.4) for a name fragment and a status, or ""."""
+    """The `share_link/search` query for a name fragment and a status, or "".
+
+    See docs/pds-api.md#search-queries.
+    """
     clauses = []
     if name:
         # PDS's query strings are single-quoted; a quote or backslash typed by the owner must
@@ -45,7 +48,7 @@ def share_links_page(
 
 
 def share_link_get(*, token: str, share_id: str) -> ShareLink:
-    """One of the owner's shares, password included (§1.5)."""
+    """One of the owner's shares, password included (docs/pds-api.md#share_linkget)."""
     return get_client().get_share_link(token, share_id)
 
 
@@ -63,7 +66,7 @@ def drive_folder_page(
 
 
 def share_public_url(share_id: str) -> str:
-    """The address visitors open: always the portal's own page (pds-api.md Part A item 7).
+    """The address visitors open: always the portal's own page (docs/pds-api.md#share-urls-and-ids).
 
     PDS's `share_url` is not used: on a real PDS domain it points at the drive's own web app.
     """

@@ -1,7 +1,8 @@
 """Changes the dashboard makes: share links created, changed and ended on the owner's behalf.
 
-Each is one PDS call (§1.1, §1.2, §1.6). `Owner.call` may send it a second time, but only after
-PDS refused the first for its access token, so nothing is ever done twice.
+Each is one PDS call (docs/pds-api.md#share_linkcreate, #share_linkcancel, #share_linkupdate).
+`Owner.call` may send it a second time, but only after PDS refused the first for its access
+token, so nothing is ever done twice.
 """
 
 from typing import Any

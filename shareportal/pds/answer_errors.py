@@ -1,6 +1,6 @@
 """What a failed PDS answer means: its error code (first) and HTTP status (second) as a typed error.
 
-See `../shared/pds-api.md` Part A item 3 and §0.4 for the codes.
+See `docs/pds-api.md#error-codes` for the codes.
 """
 
 import math

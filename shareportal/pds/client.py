@@ -1,7 +1,7 @@
 """The PDS HTTP API client: the only code of the portal that speaks to PDS.
 
 Each method is named after the SDK operation it calls and links its section of
-`../shared/pds-api.md`. Methods return the dataclasses of `types.py` and raise the errors of
+`docs/pds-api.md`. Methods return the dataclasses of `types.py` and raise the errors of
 `errors.py`; callers never see `requests`, JSON or HTTP statuses.
 """
 
@@ -32,8 +32,8 @@ from .types import (
 
 logger = logging.getLogger(__name__)
 
-# Reads are POSTs but idempotent, so retries are decided by operation (Part A item 4). Anything
-# not listed here (create, update, cancel, oauth/token, ...) is sent exactly once.
+# Reads are POSTs but idempotent, so retries are decided by operation (docs/pds-api.md#retries).
+# Anything not listed here (create, update, cancel, oauth/token, ...) is sent exactly once.
 IDEMPOTENT_OPERATIONS = frozenset(
     {
         "share_link/get_by_anonymous",
@@ -68,7 +68,10 @@ def rfc3339(value: datetime | None) -> str:
 
 
 def _share_fields(fields: dict[str, Any]) -> dict[str, Any]:
-    """Owner-supplied share fields in the wire format of §1.1/§1.6."""
+    """Owner-supplied share fields in the wire format of create and update.
+
+    See docs/pds-api.md#share_linkcreate and #share_linkupdate.
+    """
     body = {}
     for name, value in fields.items():
         if name == "expiration" and value is None:
@@ -119,14 +122,19 @@ class PdsClient:
     # Visitors: a share and the files inside it.
 
     def get_share_link_by_anonymous(self, share_id: str) -> AnonymousShare:
-        """What anyone may know about a share before unlocking it (pds-api.md §1.7)."""
+        """What anyone may know about a share before unlocking it.
+
+        See docs/pds-api.md#share_linkget_by_anonymous.
+        """
         data = self._call("share_link/get_by_anonymous", {"share_id": share_id})
         return parse.anonymous_share(data, share_id=share_id)
 
     def get_share_token(
         self, share_id: str, share_pwd: str = "", *, expire_sec: int | None = None
     ) -> ShareToken:
-        """A share token for reading a share, needed even without a password (pds-api.md §1.9).
+        """A share token for reading a share, needed even without a password.
+
+        See docs/pds-api.md#share_linkget_share_token.
 
         Raises SharePasswordRequired when no password was given and one is needed, and
         SharePasswordWrong when the one given is not right.
@@ -150,7 +158,10 @@ class PdsClient:
         order_by: str = "name",
         order_direction: str = "ASC",
     ) -> Page[FileItem]:
-        """One page of a folder, of a share (share id + token) or of a drive (pds-api.md §2.1)."""
+        """One page of a folder, of a share (share id + token) or of a drive.
+
+        See docs/pds-api.md#filelist.
+        """
         body: dict[str, Any] = {
             "parent_file_id": parent_file_id,
             "limit": limit,
@@ -172,7 +183,7 @@ class PdsClient:
         drive_id: str = "",
         access_token: str = "",
     ) -> FileItem:
-        """One file or folder, of a share or of a drive (pds-api.md §2.2)."""
+        """One file or folder, of a share or of a drive (docs/pds-api.md#fileget)."""
         scope, auth = _scope(share_id, share_token, drive_id, access_token)
         data = self._call("file/get", {"file_id": file_id} | scope, **auth)
         return parse.file_item(data)
@@ -187,7 +198,7 @@ class PdsClient:
         access_token: str = "",
         file_name: str = "",
     ) -> DownloadUrl:
-        """A signed, short-lived URL to a file's bytes (pds-api.md §2.4)."""
+        """A signed, short-lived URL to a file's bytes (docs/pds-api.md#fileget_download_url)."""
         body: dict[str, Any] = {"file_id": file_id}
         if file_name:
             body["file_name"] = file_name
@@ -198,11 +209,17 @@ class PdsClient:
     # Owners: who they are and their shares.
 
     def get_user(self, access_token: str) -> User:
-        """The signed-in user, found from the access token by `user/get {}` (pds-api.md §4.3)."""
+        """The signed-in user, found from the access token by `user/get {}`.
+
+        See docs/pds-api.md#userget.
+        """
         return parse.user(self._call("user/get", {}, access_token=access_token))
 
     def get_default_drive_id(self, access_token: str) -> str:
-        """The signed-in user's own drive id, from `drive/list_my_drives` (pds-api.md §4.3)."""
+        """The signed-in user's own drive id, from `drive/list_my_drives`.
+
+        See docs/pds-api.md#drivelist_my_drives.
+        """
         data = self._call("drive/list_my_drives", {"limit": 100}, access_token=access_token)
         drive_id = parse.default_drive_id(data)
         if not drive_id:
@@ -218,7 +235,10 @@ class PdsClient:
         limit: int = 50,
         include_cancelled: bool = False,
     ) -> Page[ShareLink]:
-        """One page of share links, the caller's or a named creator's (pds-api.md §1.3)."""
+        """One page of share links, the caller's or a named creator's.
+
+        See docs/pds-api.md#share_linklist.
+        """
         body: dict[str, Any] = {"limit": limit, "include_cancelled": include_cancelled}
         if creator:
             body["creator"] = creator
@@ -238,7 +258,10 @@ class PdsClient:
         order_by: str = "created_at",
         order_direction: str = "DESC",
     ) -> Page[ShareLink]:
-        """One page of share links matching a query in PDS's search syntax (pds-api.md §1.4)."""
+        """One page of share links matching a query in PDS's search syntax.
+
+        See docs/pds-api.md#share_linksearch.
+        """
         body: dict[str, Any] = {
             "limit": limit,
             "order_by": order_by,
@@ -254,33 +277,45 @@ class PdsClient:
         return parse.page(data, parse.share_link)
 
     def get_share_link(self, access_token: str, share_id: str) -> ShareLink:
-        """One share link as its owner sees it, password included (pds-api.md §1.5)."""
+        """One share link as its owner sees it, password included.
+
+        See docs/pds-api.md#share_linkget.
+        """
         data = self._call("share_link/get", {"share_id": share_id}, access_token=access_token)
         return parse.share_link(data)
 
     def create_share_link(self, access_token: str, **fields: Any) -> ShareLink:
-        """A new share link (pds-api.md §1.1); `expiration` is a datetime or None (never)."""
+        """A new share link (docs/pds-api.md#share_linkcreate).
+
+        `expiration` is a datetime or None (never).
+        """
         data = self._call("share_link/create", _share_fields(fields), access_token=access_token)
         return parse.share_link(data)
 
     def update_share_link(self, access_token: str, share_id: str, **fields: Any) -> ShareLink:
-        """Change the fields given of a share link, `status` included (pds-api.md §1.6)."""
+        """Change the fields given of a share link, `status` included.
+
+        See docs/pds-api.md#share_linkupdate.
+        """
         body = {"share_id": share_id} | _share_fields(fields)
         data = self._call("share_link/update", body, access_token=access_token)
         return parse.share_link(data)
 
     def cancel_share_link(self, access_token: str, share_id: str) -> None:
-        """End a share link for good (pds-api.md §1.2); PDS answers 204 or `{}`."""
+        """End a share link for good (docs/pds-api.md#share_linkcancel); PDS answers 204 or `{}`."""
         self._call(
             "share_link/cancel", {"share_id": share_id}, access_token=access_token, empty_ok=True
         )
 
-    # OAuth 2.0 (pds-api.md §4.1): form-encoded, to the auth endpoint, never retried.
+    # OAuth 2.0 (docs/pds-api.md#oauth): form-encoded, to the auth endpoint, never retried.
 
     def oauth_token_by_code(
         self, *, code: str, redirect_uri: str, code_verifier: str
     ) -> OAuthTokens:
-        """Exchange an authorization code (with its PKCE verifier) for tokens (pds-api.md §4.1)."""
+        """Exchange an authorization code (with its PKCE verifier) for tokens.
+
+        See docs/pds-api.md#oauthtoken.
+        """
         form = {
             "grant_type": "authorization_code",
             "code": code,
@@ -290,7 +325,10 @@ class PdsClient:
         return parse.oauth_tokens(self._call("oauth/token", form=form | self._client_auth()))
 
     def oauth_refresh(self, *, refresh_token: str) -> OAuthTokens:
-        """New tokens from a refresh token; PDS rotates the refresh token too (pds-api.md §4.1)."""
+        """New tokens from a refresh token; PDS rotates the refresh token too.
+
+        See docs/pds-api.md#oauthtoken.
+        """
         form = {"grant_type": "refresh_token", "refresh_token": refresh_token}
         return parse.oauth_tokens(self._call("oauth/token", form=form | self._client_auth()))
 
@@ -377,7 +415,7 @@ def _scope(
     """The body field and credentials of a file call: a share (with its token) or a drive.
 
     Through a share PDS wants `share_id` and `x-share-token` and ignores `drive_id`
-    (pds-api.md §2); an access token may ride along for shares that require sign-in.
+    (docs/pds-api.md#files); an access token may ride along for shares that require sign-in.
     """
     if share_id:
         if drive_id:

@@ -1,6 +1,6 @@
 """Typed errors of the PDS client. Views catch these; they never see HTTP or JSON.
 
-See `../shared/pds-api.md` Part A item 3 for the codes each one stands for. Each class says
+See `docs/pds-api.md#error-codes` for the codes each one stands for. Each class says
 with `status` the HTTP status of the portal's own answer when it cannot go on: the one home
 of that rule, for the share pages and the dashboard alike. PDS's own status, which may differ,
 is kept in `pds_status` for the logs.

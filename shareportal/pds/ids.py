@@ -7,8 +7,8 @@ accepts is never refused (or worse, mangled) by another.
 
 import re
 
-# Share ids as PDS makes them (`../shared/pds-api.md` Part A item 8). Anything else in a URL
-# never matches, so it gets our 404 without PDS being asked.
+# Share ids as PDS makes them (docs/pds-api.md#share-urls-and-ids). Anything else in a URL never
+# matches, so it gets our 404 without PDS being asked.
 SHARE_ID_PATTERN = "[A-Za-z0-9_-]{4,64}"
 # File ids: PDS's are `[a-z0-9]{1,50}`; other drives (the embedded one) use longer ones. Case,
 # `_` and `-` are allowed too, never a dot (browsers resolve "." and ".." path segments) nor a
@@ -19,7 +19,7 @@ FILE_ID_PATTERN = "[A-Za-z0-9_-]{1,128}"
 # characters makes one of about 1,450 once encoded, more for non-Latin scripts. Longer than a
 # request line can carry (4 KiB in gunicorn) is not one PDS gave us.
 MARKER_MAX_LENGTH = 4096
-# Share passwords: at most 64 visible ASCII characters (pds-api.md §1.1).
+# Share passwords: at most 64 visible ASCII characters (docs/pds-api.md#share_linkcreate).
 SHARE_PASSWORD_MAX_LENGTH = 64
 
 SHARE_ID = re.compile(SHARE_ID_PATTERN)

@@ -117,7 +117,9 @@ def _time(data: Json, key: str) -> datetime | None:
 
 
 def _share_rules(data: Json) -> dict[str, Any]:
-    """The fields both views of a share carry (§1.7, §1.8): what visitors may do, and how often.
+    """The fields both views of a share carry: what visitors may do, and how often.
+
+    See docs/pds-api.md#anonymous-share-object and #sharelink-object.
 
     Read in one place, so that the visitor's and the owner's view cannot come to read them
     differently (`enable_upload` spelled `creatable`, absent limits and counters as 0).
@@ -140,7 +142,9 @@ def _share_rules(data: Json) -> dict[str, Any]:
 
 
 def anonymous_share(data: Json, *, share_id: str) -> AnonymousShare:
-    """`share_link/get_by_anonymous` (§1.7) of the share asked for.
+    """`share_link/get_by_anonymous` of the share asked for.
+
+    See docs/pds-api.md#share_linkget_by_anonymous.
 
     The answer does not usually repeat the share id; when it does, the id asked for still wins,
     so that callers keep keying the share by the id they were given.
@@ -161,7 +165,10 @@ def anonymous_share(data: Json, *, share_id: str) -> AnonymousShare:
 
 
 def share_token(data: Json) -> ShareToken:
-    """`share_link/get_share_token` (§1.9). `expires_in` defaults to PDS's default, 7200 s."""
+    """`share_link/get_share_token` (docs/pds-api.md#share_linkget_share_token).
+
+    `expires_in` defaults to PDS's default, 7200 s.
+    """
     expires_in = _number(data, "expires_in")
     return ShareToken(
         share_token=_required_id(data, "share_token"),
@@ -171,7 +178,7 @@ def share_token(data: Json) -> ShareToken:
 
 
 def share_link(data: Json) -> ShareLink:
-    """The ShareLink object (§1.8)."""
+    """The ShareLink object (docs/pds-api.md#sharelink-object)."""
     file_id_list = data.get("file_id_list") or []
     if not isinstance(file_id_list, list) or not all(isinstance(i, str) for i in file_id_list):
         raise _bad("file_id_list is not a list of ids")
@@ -202,7 +209,7 @@ def share_link(data: Json) -> ShareLink:
 
 
 def file_item(data: Json) -> FileItem:
-    """One File object (§2.1)."""
+    """One File object (docs/pds-api.md#file-object)."""
     return FileItem(
         file_id=_required_id(data, "file_id"),
         name=_text(data, "name", required=True),
@@ -222,7 +229,7 @@ def file_item(data: Json) -> FileItem:
 
 
 def page[T](data: Json, item: Callable[[Json], T]) -> Page[T]:
-    """`{items, next_marker}` (§0.2); an absent or empty marker means the last page."""
+    """`{items, next_marker}` (docs/pds-api.md#paging); an absent or empty marker: the last page."""
     items = data.get("items")
     if not isinstance(items, list):
         raise _bad("items is not a list")
@@ -232,7 +239,10 @@ def page[T](data: Json, item: Callable[[Json], T]) -> Page[T]:
 
 
 def download_url(data: Json) -> DownloadUrl:
-    """`file/get_download_url` (§2.4): the internet URL, or the CDN one when only that is set."""
+    """`file/get_download_url` (docs/pds-api.md#fileget_download_url).
+
+    The internet URL, or the CDN one when only that is set.
+    """
     url = _text(data, "url") or _text(data, "cdn_url")
     if not url:
         raise _bad("url is missing")
@@ -240,7 +250,7 @@ def download_url(data: Json) -> DownloadUrl:
 
 
 def user(data: Json) -> User:
-    """`user/get` (§4.3)."""
+    """`user/get` (docs/pds-api.md#userget)."""
     return User(
         user_id=_required_id(data, "user_id"),
         user_name=_text(data, "user_name"),
@@ -268,7 +278,10 @@ def default_drive_id(data: Json) -> str:
 
 
 def oauth_tokens(data: Json) -> OAuthTokens:
-    """The token answer of `oauth/token` (§4.1); `expires_in` defaults to the usual 7200 s."""
+    """The token answer of `oauth/token` (docs/pds-api.md#oauthtoken).
+
+    `expires_in` defaults to the usual 7200 s.
+    """
     expires_in = _number(data, "expires_in")
     return OAuthTokens(
         access_token=_required_id(data, "access_token"),

@@ -1,20 +1,25 @@
 """Typed results of the PDS client, one dataclass per wire object.
 
-Each mirrors the fields of `../shared/share-link-sdk.txt` and `../shared/pds-api.md` §1.7,
-§1.8, §2.1, §2.4 and §4; where PDS spells a field two ways the dataclass holds one and the
-client reads either (Part A item 1).
+Each mirrors the fields of a PDS answer in `docs/pds-api.md` (#anonymous-share-object,
+#share_linkget_share_token, #sharelink-object, #file-object, #fileget_download_url,
+#users-and-drives, #oauthtoken); where PDS spells a field two ways the dataclass holds one and
+the client reads either (docs/pds-api.md#field-spellings).
 """
 
 from dataclasses import dataclass, field
 from datetime import datetime
 
-# The drive roles that administer a domain (pds-api.md §4.3): they may see everyone's shares.
+# The drive roles that administer a domain (docs/pds-api.md#user-object): they may see
+# everyone's shares.
 ADMIN_ROLES = frozenset({"superadmin", "admin", "subdomain_super_admin", "subdomain_admin"})
 
 
 @dataclass(frozen=True)
 class AnonymousShare:
-    """`share_link/get_by_anonymous` (§1.7): what a visitor may know before unlocking."""
+    """`share_link/get_by_anonymous` (docs/pds-api.md#share_linkget_by_anonymous).
+
+    What a visitor may know before unlocking.
+    """
 
     share_id: str
     share_name: str
@@ -43,7 +48,7 @@ class AnonymousShare:
 
 @dataclass(frozen=True)
 class ShareToken:
-    """`share_link/get_share_token` (§1.9)."""
+    """`share_link/get_share_token` (docs/pds-api.md#share_linkget_share_token)."""
 
     # Secrets are left out of repr() so that a logged or displayed object cannot leak them.
     share_token: str = field(repr=False)
@@ -53,7 +58,10 @@ class ShareToken:
 
 @dataclass(frozen=True)
 class ShareLink:
-    """The owner's view of a share (§1.8): create, get, update, list, search."""
+    """The owner's view of a share: create, get, update, list, search.
+
+    See docs/pds-api.md#sharelink-object.
+    """
 
     share_id: str
     share_name: str
@@ -91,7 +99,7 @@ class ShareLink:
 
 @dataclass(frozen=True)
 class FileItem:
-    """One file or folder (§2.1)."""
+    """One file or folder (docs/pds-api.md#file-object)."""
 
     file_id: str
     name: str
@@ -123,7 +131,7 @@ class Page[T]:
 
 @dataclass(frozen=True)
 class DownloadUrl:
-    """`file/get_download_url` (§2.4)."""
+    """`file/get_download_url` (docs/pds-api.md#fileget_download_url)."""
 
     url: str
     expiration: datetime | None
@@ -132,7 +140,7 @@ class DownloadUrl:
 
 @dataclass(frozen=True)
 class User:
-    """`user/get` (§4.3)."""
+    """`user/get` (docs/pds-api.md#userget)."""
 
     user_id: str
     user_name: str
@@ -151,7 +159,7 @@ class User:
 
 @dataclass(frozen=True)
 class OAuthTokens:
-    """`oauth/token` (§4.1)."""
+    """`oauth/token` (docs/pds-api.md#oauthtoken)."""
 
     access_token: str = field(repr=False)
     refresh_token: str = field(repr=False)

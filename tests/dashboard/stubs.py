@@ -1,4 +1,4 @@
-"""Answers of a stubbed PDS in its wire format (`../shared/pds-api.md`), for `responses`."""
+"""Answers of a stubbed PDS in its wire format (`docs/pds-api.md`), for `responses`."""
 
 import json
 from urllib.parse import parse_qs, urlsplit
@@ -19,7 +19,7 @@ def url(operation: str) -> str:
 
 
 def tokens_json(access: str = ACCESS, refresh: str = REFRESH, **fields) -> dict:
-    """An `oauth/token` answer (§4.1)."""
+    """An `oauth/token` answer (docs/pds-api.md#oauthtoken)."""
     return {
         "access_token": access,
         "refresh_token": refresh,
@@ -32,7 +32,7 @@ def tokens_json(access: str = ACCESS, refresh: str = REFRESH, **fields) -> dict:
 
 
 def user_json(user_id: str = OWNER, role: str = "user", **fields) -> dict:
-    """A `user/get` answer (§4.3)."""
+    """A `user/get` answer (docs/pds-api.md#userget)."""
     return {
         "user_id": user_id,
         "user_name": "alice",
@@ -47,7 +47,7 @@ def user_json(user_id: str = OWNER, role: str = "user", **fields) -> dict:
 
 
 def share_json(share_id: str = "sAvciMEXKRz", **fields) -> dict:
-    """A ShareLink object (§1.8) as the owner sees it."""
+    """A ShareLink object (docs/pds-api.md#sharelink-object) as the owner sees it."""
     return {
         "share_id": share_id,
         "share_name": "Holiday photos",
@@ -81,7 +81,7 @@ def share_json(share_id: str = "sAvciMEXKRz", **fields) -> dict:
 
 
 def file_json(file_id: str, name: str, *, folder: bool = False, parent: str = "root") -> dict:
-    """A File object (§2.1) of the owner's drive."""
+    """A File object (docs/pds-api.md#file-object) of the owner's drive."""
     return {
         "file_id": file_id,
         "name": name,

@@ -1,4 +1,4 @@
-"""Owner sign-in: the portal as a confidential OAuth client with PKCE (pds-api.md §4.1)."""
+"""Owner sign-in: the portal as a confidential OAuth client with PKCE (docs/pds-api.md#oauth)."""
 
 import base64
 import hashlib

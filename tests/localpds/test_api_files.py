@@ -1,4 +1,6 @@
-"""`file/list|get|get_download_url|search` (pds-api.md §2) for owners and through share tokens.
+"""`file/list|get|get_download_url|search` for owners and through share tokens.
+
+See docs/pds-api.md#files.
 
 The security core: a share token reads only inside its share, whatever file id is guessed.
 """

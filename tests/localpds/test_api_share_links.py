@@ -1,4 +1,4 @@
-"""`share_link/create|get|update|cancel` (pds-api.md §1.1, §1.2, §1.5, §1.6): the owner's side."""
+"""`share_link/create|get|update|cancel` (docs/pds-api.md#share-links): the owner's side."""
 
 import re
 

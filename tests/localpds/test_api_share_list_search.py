@@ -1,4 +1,7 @@
-"""`share_link/list` and `share_link/search` (pds-api.md §1.3, §1.4): roles, query, paging."""
+"""`share_link/list` and `share_link/search`: roles, query, paging.
+
+See docs/pds-api.md#share_linklist and #share_linksearch.
+"""
 
 from datetime import UTC, datetime, timedelta
 

@@ -1,5 +1,6 @@
-"""The visitor's side: `get_by_anonymous`, `get_share_token`, `get_share_id` (§1.7, §1.9, §1.10)
-and the life of a share token."""
+"""The visitor's side: `get_by_anonymous`, `get_share_token`, `get_share_id` and the life of a
+share token (docs/pds-api.md#share_linkget_by_anonymous, #share_linkget_share_token,
+#share_linkget_share_id, #share-tokens)."""
 
 import re
 import time

@@ -1,4 +1,7 @@
-"""`user/get`, `drive/list_my_drives` and `drive/get_default_drive` (pds-api.md §4.3)."""
+"""`user/get`, `drive/list_my_drives` and `drive/get_default_drive`.
+
+See docs/pds-api.md#users-and-drives.
+"""
 
 import pytest
 

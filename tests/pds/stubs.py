@@ -16,7 +16,10 @@ def sent_json(call) -> dict:
 
 
 def anonymous_share_json(**overrides) -> dict:
-    """A `get_by_anonymous` answer as the OpenAPI 2022-03-01 model spells it (§1.7)."""
+    """A `get_by_anonymous` answer as the OpenAPI 2022-03-01 model spells it.
+
+    See docs/pds-api.md#anonymous-share-object.
+    """
     return {
         "share_name": "Holiday photos",
         "creator_id": "u1",
@@ -36,7 +39,7 @@ def anonymous_share_json(**overrides) -> dict:
 
 
 def share_link_json(**overrides) -> dict:
-    """A ShareLink object (§1.8)."""
+    """A ShareLink object (docs/pds-api.md#sharelink-object)."""
     return {
         "share_id": "7JQX1FswpQ8",
         "share_name": "Holiday photos",
@@ -57,7 +60,7 @@ def share_link_json(**overrides) -> dict:
 
 
 def file_json(**overrides) -> dict:
-    """A File object (§2.1)."""
+    """A File object (docs/pds-api.md#file-object)."""
     return {
         "file_id": "b" * 40,
         "name": "beach.jpg",

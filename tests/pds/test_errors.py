@@ -1,4 +1,7 @@
-"""PDS's error answers become typed errors: code first, HTTP status second (Part A item 3)."""
+"""PDS's error answers become typed errors: code first, HTTP status second.
+
+See docs/pds-api.md#error-codes.
+"""
 
 import pytest
 

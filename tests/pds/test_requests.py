@@ -1,4 +1,7 @@
-"""What the client puts on the wire: paths, bodies and credentials (§0.2, §0.3, §4.1)."""
+"""What the client puts on the wire: paths, bodies and credentials.
+
+See docs/pds-api.md#transport, #authentication and #oauth.
+"""
 
 from datetime import UTC, datetime, timedelta, timezone
 from urllib.parse import parse_qs

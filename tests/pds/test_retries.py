@@ -1,4 +1,4 @@
-"""Retries by operation (Part A item 4), timeouts and unreachable PDS."""
+"""Retries by operation (docs/pds-api.md#retries), timeouts and unreachable PDS."""
 
 import pytest
 import requests
@@ -109,8 +109,8 @@ def test_a_retry_after_too_long_for_a_visitor_to_wait_is_not_waited_for(client, 
 
 
 def test_a_rate_limit_is_passed_on_at_once_even_for_a_read(client, pds, sleeps):
-    # Part A item 4 retries connection errors and 502/503/504 only: asking again at once is
-    # the opposite of what a rate limit asks for.
+    # Reads are retried on connection errors and 502/503/504 only (docs/pds-api.md#retries): asking
+    # again at once is the opposite of what a rate limit asks for.
     pds.post(
         url("file/list"),
         status=429,

@@ -1,4 +1,4 @@
-"""Answers of a stubbed PDS in its wire format (`../shared/pds-api.md`), for `responses`."""
+"""Answers of a stubbed PDS in its wire format (`docs/pds-api.md`), for `responses`."""
 
 from responses import matchers
 
@@ -12,7 +12,10 @@ def url(operation: str) -> str:
 
 
 def share_json(**fields) -> dict:
-    """A `get_by_anonymous` answer (§1.7); fields override the defaults."""
+    """A `get_by_anonymous` answer (docs/pds-api.md#share_linkget_by_anonymous).
+
+    Fields override the defaults.
+    """
     return {
         "share_name": "Holiday photos",
         "creator_id": "u1",
@@ -38,7 +41,7 @@ def share_json(**fields) -> dict:
 
 
 def file_json(file_id: str, name: str, *, parent: str = "p0", folder: bool = False, **fields):
-    """A File object (§2.1) as a share listing returns it."""
+    """A File object (docs/pds-api.md#file-object) as a share listing returns it."""
     item = {
         "file_id": file_id,
         "name": name,
