@@ -3,7 +3,7 @@
 import logging
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import Any, TypedDict
 
 from django.http import HttpResponse
 from django.shortcuts import render
@@ -16,6 +16,13 @@ from shareportal.pds import errors
 logger = logging.getLogger(__name__)
 
 type View = Callable[..., HttpResponse]
+
+
+class ProblemAction(TypedDict):
+    """The button of a problem page: `problem_response`'s `action_url` and `action_label`."""
+
+    action_url: str
+    action_label: str | Promise
 
 
 def problem_response(

@@ -22,7 +22,14 @@ from shareportal.pds.types import FileItem, Page, ShareLink
 
 from . import auth, forms, oauth, selectors, services
 from .auth import OwnerHttpRequest, owner_required
-from .problems import TROUBLE, pds_problems, problem_for, problem_response, trouble_words
+from .problems import (
+    TROUBLE,
+    ProblemAction,
+    pds_problems,
+    problem_for,
+    problem_response,
+    trouble_words,
+)
 from .qr import qr_svg
 
 OAUTH_ERROR_CODE = re.compile(r"[a-z_]{1,64}")
@@ -41,7 +48,10 @@ def signin(request: HttpRequest) -> HttpResponse:
 def oauth_callback(request: HtmxHttpRequest) -> HttpResponse:
     """Where the drive sends the owner back: check `state`, trade the code for tokens."""
     flow = oauth.signin_flow_pop(request=request, state=request.GET.get("state", ""))
-    again = {"action_url": reverse("dashboard:signin"), "action_label": _("Sign in again")}
+    again: ProblemAction = {
+        "action_url": reverse("dashboard:signin"),
+        "action_label": _("Sign in again"),
+    }
     if flow is None:
         return problem_response(
             request,
@@ -250,6 +260,7 @@ def share_edit(request: OwnerHttpRequest, share_id: str) -> HttpResponse:
     zone = _owner_zone(request)
     # Several rows of the list may be open for editing at once: their fields need their own ids.
     auto_id = f"id_{share_id}_%s"
+    share: ShareLink | dict[str, Any] | None
     if request.method == "GET":
         share = owner.call(selectors.share_link_get, share_id=share_id)
         form = forms.ShareEditForm(

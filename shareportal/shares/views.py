@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.template import loader
 from django.urls import reverse
+from django.utils.functional import Promise
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -193,7 +194,7 @@ def _listing_ctx(
 COLUMNS = (("name", _lazy("Name")), ("size", _lazy("Size")), ("modified", _lazy("Modified")))
 
 
-def _column(key: str, label: str, *, here: str, sort: str, direction: str) -> dict:
+def _column(key: str, label: str | Promise, *, here: str, sort: str, direction: str) -> dict:
     """A sortable column header: a click sorts by it, or flips the direction if it already is."""
     current = key == sort
     flipped = "desc" if current and direction == "asc" else "asc"
