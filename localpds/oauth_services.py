@@ -365,7 +365,7 @@ def sign_in_check(*, user_name: str, password: str, address: str) -> User:
             user.save(update_fields=["password"])
 
         valid = check_password(password, user.password, setter=upgrade_hash)
-    if not valid:
+    if user is None or not valid:
         _sign_in_failure_count(key)
         raise SignInRefused("The user name or password is not correct.", status=400)
     if user.status != User.Status.ENABLED:
