@@ -171,7 +171,7 @@ X_FRAME_OPTIONS = "DENY"
 
 # The drive's own policy, for its sign-in and consent pages. The consent page widens
 # form-action to the client's origin for that one response (see localpds.oauth).
-SECURE_CSP = {
+SECURE_CSP: dict[str, list[str]] = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF, CSP.NONCE],
     "style-src": [CSP.SELF],
