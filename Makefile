@@ -14,7 +14,7 @@ HOST ?= 127.0.0.1
 PYTHON ?= $(shell for c in python3.12 python3.13 python3 $$HOME/.pyenv/versions/3.12*/bin/python3 $$HOME/.pyenv/versions/3.13*/bin/python3 /usr/local/bin/python3.1[23] /usr/bin/python3.1[23]; do \
 	if $$c -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; then echo $$c; break; fi; done)
 
-.PHONY: run test test-postgres lint contracts pytest env-keys bench browser-deps clean
+.PHONY: run test test-postgres lint contracts typecheck pytest env-keys bench browser-deps clean
 
 $(PY):
 	@test -n "$(PYTHON)" || { echo "No Python 3.12 or newer found: install one (or set PYTHON=/path/to/python3.12)."; exit 1; }
@@ -49,7 +49,7 @@ run: $(VENV)/.runtime env-keys
 	STATIC_MANIFEST=1 $(PY) -m localpds collectstatic --noinput -v 0
 	PORT=$(PORT) PDS_PORT=$(PDS_PORT) HOST=$(HOST) $(PY) bin/run.py
 
-test: $(VENV)/.dev env-keys lint contracts pytest
+test: $(VENV)/.dev env-keys lint contracts typecheck pytest
 
 lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check .
@@ -57,6 +57,11 @@ lint: $(VENV)/.dev
 
 contracts: $(VENV)/.dev
 	$(VENV)/bin/lint-imports
+
+# Two mypy runs, one per project: the django-stubs plugin loads one settings module per run.
+typecheck: $(VENV)/.dev env-keys
+	DJANGO_SETTINGS_MODULE=shareportal.settings $(VENV)/bin/mypy --cache-dir .mypy_cache/portal shareportal common bin bench
+	DJANGO_SETTINGS_MODULE=localpds.settings $(VENV)/bin/mypy --cache-dir .mypy_cache/localpds localpds
 
 # Two runs, one per project: the portal's suites with its settings, then the drive's with its own.
 pytest: $(VENV)/.dev env-keys browser-deps

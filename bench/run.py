@@ -32,6 +32,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -327,7 +328,7 @@ def baseline_venv(commit: str, checkout: Path) -> Path:
     shutil.rmtree(venv, ignore_errors=True)
     base_python = getattr(sys, "_base_executable", sys.executable)
     subprocess.run([base_python, "-m", "venv", str(venv)], check=True)
-    install = [venv / "bin" / "python", "-m", "pip", "install", "-qq"]
+    install: list[str | Path] = [venv / "bin" / "python", "-m", "pip", "install", "-qq"]
     for name in files:
         install += ["-r", name]
     subprocess.run(install, cwd=checkout, check=True)
@@ -350,7 +351,7 @@ class Case:
 
     tree: Tree
     label: str
-    request: object  # a callable doing one request
+    request: Callable[[], object]  # a callable doing one request
     cpu: dict[str, float] = field(default_factory=lambda: {"web": 0.0, "pds": 0.0})
     wall: float = 0.0
     count: int = 0

@@ -59,6 +59,13 @@ class Call:
     user: User | None = None
     share: ShareLink | None = None
 
+    @property
+    def owner(self) -> User:
+        """The owner making the call, for operations with `auth="owner"` (or not via a share)."""
+        if self.user is None:
+            raise RuntimeError("This call is made through a share or anonymously, not by an owner.")
+        return self.user
+
 
 def bearer_user(request: HttpRequest) -> User | None:
     scheme, _, token = request.headers.get("Authorization", "").partition(" ")
@@ -280,9 +287,9 @@ def _share_page(body: Body, shares, *, total: bool = False) -> dict:
 @pds_operation(auth="owner", status=201, writes=True)
 def share_link_create(request: HttpRequest, call: Call) -> dict:
     body = call.body
-    creator = call.user
+    creator = call.owner
     if body.has("user_id"):
-        creator = selectors.user_for_caller(caller=call.user, user_id=body.string("user_id"))
+        creator = selectors.user_for_caller(caller=call.owner, user_id=body.string("user_id"))
     drive = selectors.drive_for_caller(
         caller=creator, drive_id=body.string("drive_id", required=True)
     )
@@ -310,13 +317,13 @@ def share_link_create(request: HttpRequest, call: Call) -> dict:
 @pds_operation(auth="owner")
 def share_link_get(request: HttpRequest, call: Call) -> dict:
     share_id = call.body.string("share_id", required=True)
-    return share_wire(selectors.share_for_manager(caller=call.user, share_id=share_id))
+    return share_wire(selectors.share_for_manager(caller=call.owner, share_id=share_id))
 
 
 @pds_operation(auth="owner", writes=True)
 def share_link_update(request: HttpRequest, call: Call) -> dict:
     share_id = call.body.string("share_id", required=True)
-    share = selectors.share_for_manager(caller=call.user, share_id=share_id)
+    share = selectors.share_for_manager(caller=call.owner, share_id=share_id)
     changes = _share_settings(call.body, creating=False)
     return share_wire(services.share_update(share=share, changes=changes))
 
@@ -324,14 +331,14 @@ def share_link_update(request: HttpRequest, call: Call) -> dict:
 @pds_operation(auth="owner", status=204, writes=True)
 def share_link_cancel(request: HttpRequest, call: Call) -> None:
     share_id = call.body.string("share_id", required=True)
-    services.share_cancel(share=selectors.share_for_manager(caller=call.user, share_id=share_id))
+    services.share_cancel(share=selectors.share_for_manager(caller=call.owner, share_id=share_id))
 
 
 @pds_operation(auth="owner")
 def share_link_list(request: HttpRequest, call: Call) -> dict:
     creator = call.body.string("creator")
     shares = selectors.shares_visible(
-        caller=call.user,
+        caller=call.owner,
         creators=[creator] if creator else [],
         include_cancelled=call.body.boolean("include_cancelled"),
     )
@@ -342,7 +349,7 @@ def share_link_list(request: HttpRequest, call: Call) -> dict:
 def share_link_search(request: HttpRequest, call: Call) -> dict:
     body = call.body
     shares = selectors.shares_visible(
-        caller=call.user,
+        caller=call.owner,
         creators=body.string_list("creators"),
         include_cancelled=body.boolean("include_cancelled"),
     )
@@ -427,7 +434,7 @@ def file_list(request: HttpRequest, call: Call) -> dict:
         top_ids = selectors.share_top_ids(call.share)
     else:
         drive = selectors.drive_for_caller(
-            caller=call.user, drive_id=body.string("drive_id", required=True)
+            caller=call.owner, drive_id=body.string("drive_id", required=True)
         )
         files = selectors.folder_children(drive=drive, parent_file_id=parent_file_id)
     file_type = body.choice("type", ("file", "folder", ""), default="")
@@ -497,7 +504,7 @@ def _file_for_call(call: Call) -> File:
     if call.share is not None:
         return selectors.share_file(share=call.share, file_id=file_id)
     drive = selectors.drive_for_caller(
-        caller=call.user, drive_id=call.body.string("drive_id", required=True)
+        caller=call.owner, drive_id=call.body.string("drive_id", required=True)
     )
     return selectors.file_in_drive(drive=drive, file_id=file_id)
 
@@ -547,7 +554,7 @@ def file_search(request: HttpRequest, call: Call) -> dict:
     """
     body = call.body
     drive = selectors.drive_for_caller(
-        caller=call.user, drive_id=body.string("drive_id", required=True)
+        caller=call.owner, drive_id=body.string("drive_id", required=True)
     )
     conditions = parse_query(body.string("query", required=True, max_len=4096))
     files = selectors.files_matching(drive=drive, conditions=conditions)
@@ -562,7 +569,7 @@ def file_search(request: HttpRequest, call: Call) -> dict:
 
 @pds_operation(auth="owner")
 def user_get(request: HttpRequest, call: Call) -> dict:
-    user = selectors.user_for_caller(caller=call.user, user_id=call.body.string("user_id"))
+    user = selectors.user_for_caller(caller=call.owner, user_id=call.body.string("user_id"))
     drive = selectors.user_default_drive(user)
     return user_wire(user, default_drive_id=drive.drive_id if drive else "")
 
@@ -570,7 +577,7 @@ def user_get(request: HttpRequest, call: Call) -> dict:
 @pds_operation(auth="owner")
 def drive_list_my_drives(request: HttpRequest, call: Call) -> dict:
     drives, next_marker = keyset_page(
-        call.user.drives.all(),
+        call.owner.drives.all(),
         key="created_at",
         kind=datetime,
         descending=False,
@@ -582,7 +589,7 @@ def drive_list_my_drives(request: HttpRequest, call: Call) -> dict:
 
 @pds_operation(auth="owner")
 def drive_get_default_drive(request: HttpRequest, call: Call) -> dict:
-    user = selectors.user_for_caller(caller=call.user, user_id=call.body.string("user_id"))
+    user = selectors.user_for_caller(caller=call.owner, user_id=call.body.string("user_id"))
     drive = selectors.user_default_drive(user)
     if drive is None:
         raise PdsApiError(404, "NotFound.Drive", f"The user {user.user_id} has no drive.")

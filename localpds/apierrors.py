@@ -10,7 +10,7 @@ import uuid
 from collections.abc import Callable
 from functools import wraps
 
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 
 logger = logging.getLogger(__name__)
 
@@ -58,14 +58,14 @@ def error_response(error: PdsApiError, request_id: str) -> JsonResponse:
     return response
 
 
-def with_request_id(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+def with_request_id(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
     """Give every answer of a non-API view (data URLs, OAuth pages) an `x-ca-request-id`.
 
     Outermost, so the 405 of `require_http_methods` gets one too.
     """
 
     @wraps(view)
-    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponseBase:
         response = view(request, *args, **kwargs)
         if REQUEST_ID_HEADER not in response:
             response[REQUEST_ID_HEADER] = new_request_id()

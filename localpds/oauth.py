@@ -8,7 +8,8 @@ import base64
 import binascii
 import functools
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Collection
+from typing import Any
 from urllib.parse import unquote_plus
 
 from django.conf import settings
@@ -72,7 +73,10 @@ def _allow_redirect_to_client(
     client's origin is added for this page only, once its redirect URI is known registered.
     """
     if settings.SECURE_CSP:
-        config = {**settings.SECURE_CSP, "form-action": [CSP.SELF, authz.redirect_origin]}
+        config: dict[str, Collection[str] | str] = {
+            **settings.SECURE_CSP,
+            "form-action": [CSP.SELF, authz.redirect_origin],
+        }
         # str(): the enum member is not a str to WSGI servers, which refuse it.
         response.headers[str(CSP.HEADER_ENFORCE)] = build_policy(config, get_nonce(request))
     return response
@@ -93,7 +97,7 @@ def authorize(request: HttpRequest) -> HttpResponse:
     try:
         authz = oauth_services.authorization_request_check(params=request.GET)
     except oauth_services.ClientUnverified as exc:
-        ctx = {"message": exc.message}
+        ctx: dict[str, Any] = {"message": exc.message}
         return render(request, "localpds/oauth_error.html", ctx, status=400)
     except oauth_services.AuthorizationDenied as exc:
         return HttpResponseRedirect(exc.redirect_url)

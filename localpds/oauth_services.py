@@ -313,7 +313,10 @@ def refresh_token_rotate(*, client: OAuthClient, refresh_token: str) -> IssuedTo
     # Within a few seconds of its rotation, the likeliest presenter of an old refresh token is
     # its own client refreshing from two requests at once: refuse it, but leave the new tokens
     # alone. Later, a copy of a used token means theft, and the whole sign-in ends.
-    rotated_just_now = timezone.now() - row.revoked_at < REFRESH_REUSE_GRACE
+    rotated_just_now = (
+        # Still None here: another request claimed the token between our read and our claim.
+        row.revoked_at is None or timezone.now() - row.revoked_at < REFRESH_REUSE_GRACE
+    )
     if row.grant is not None and not rotated_just_now:
         grant_revoke(grant=row.grant)
     raise _invalid_grant("The refresh token was already used or revoked.")
@@ -362,7 +365,7 @@ def sign_in_check(*, user_name: str, password: str, address: str) -> User:
             user.save(update_fields=["password"])
 
         valid = check_password(password, user.password, setter=upgrade_hash)
-    if not valid:
+    if user is None or not valid:
         _sign_in_failure_count(key)
         raise SignInRefused("The user name or password is not correct.", status=400)
     if user.status != User.Status.ENABLED:

@@ -6,7 +6,7 @@ with (docs/pds-api.md#error-codes), so views never decide permissions themselves
 
 from datetime import UTC, datetime
 
-from django.db.models import Q, QuerySet
+from django.db.models import Model, Q, QuerySet
 
 from .apierrors import PdsApiError
 from .models import ROOT, Drive, File, ShareLink, User
@@ -14,7 +14,7 @@ from .validation import Condition, parse_rfc3339
 from .wire import share_expired
 
 
-def first_row[T](queryset: QuerySet[T]) -> T | None:
+def first_row[M: Model, R](queryset: QuerySet[M, R]) -> R | None:
     """The row of a lookup by a unique key, or None.
 
     Not `.first()`: that orders by the primary key, which a unique lookup does not need and

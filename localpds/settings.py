@@ -8,6 +8,7 @@ LOG_LEVEL are shared. Nothing here is the portal's: the two meet only over HTTP.
 
 import os
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -125,7 +126,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Redis when LOCALPDS_REDIS_URL is set, otherwise files in the drive's data directory.
 LOCALPDS_REDIS_URL = env_str("LOCALPDS_REDIS_URL")
 if LOCALPDS_REDIS_URL:
-    CACHES = {
+    CACHES: dict[str, dict[str, Any]] = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": LOCALPDS_REDIS_URL,
@@ -170,7 +171,7 @@ X_FRAME_OPTIONS = "DENY"
 
 # The drive's own policy, for its sign-in and consent pages. The consent page widens
 # form-action to the client's origin for that one response (see localpds.oauth).
-SECURE_CSP = {
+SECURE_CSP: dict[str, list[str]] = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF, CSP.NONCE],
     "style-src": [CSP.SELF],

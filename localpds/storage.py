@@ -9,6 +9,7 @@ import hashlib
 import mimetypes
 import os
 import tempfile
+from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path, PurePath
 from typing import BinaryIO
@@ -144,6 +145,7 @@ def blob_write(content: bytes | BinaryIO) -> tuple[str, int]:
     fd, tmp_name = tempfile.mkstemp(dir=root, prefix=".incoming-")
     try:
         with os.fdopen(fd, "wb") as tmp:
+            chunks: Iterable[bytes]
             if isinstance(content, bytes | bytearray | memoryview):
                 chunks = [bytes(content)]
             else:

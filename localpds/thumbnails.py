@@ -53,6 +53,7 @@ def thumbnail_path(file: File) -> Path | None:
 
 
 def _render(source: Path) -> Image.Image:
+    image: Image.Image
     with Image.open(source) as image:
         width, height = image.size
         if width * height > MAX_PIXELS:

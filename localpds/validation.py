@@ -7,7 +7,7 @@ Unknown fields are ignored, as PDS does; `null` counts as "not given".
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
 from .apierrors import PdsApiError, invalid_parameter, missing_parameter
 
@@ -189,7 +189,7 @@ def _tokens(query: str) -> list[tuple[str, Any]]:
         if not match:
             raise _bad_query(f"unexpected text at character {pos + 1}")
         pos = match.end()
-        kind = match.lastgroup
+        kind = cast(str, match.lastgroup)  # every alternative of _TOKEN is a named group
         text = match.group(kind)
         if kind == "str":
             tokens.append(("value", re.sub(r"\\(.)", r"\1", text[1:-1])))

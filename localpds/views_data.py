@@ -12,7 +12,7 @@ from pathlib import Path, PurePath
 from typing import BinaryIO
 from urllib.parse import quote
 
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBase
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
 from django.views.decorators.http import require_http_methods
@@ -121,7 +121,7 @@ def _serve(
     etag: str,
     last_modified: float,
     expires: int,
-) -> HttpResponse:
+) -> HttpResponseBase:
     size = path.stat().st_size
     headers = {
         "ETag": etag,
@@ -145,7 +145,7 @@ def _serve(
     if range_header and (not if_range or if_range in (etag, headers["Last-Modified"])):
         byte_range = _byte_range(range_header, size)
     if byte_range == "unsatisfiable":
-        response = _plain(416, "The requested range is not within the file.")
+        response: HttpResponseBase = _plain(416, "The requested range is not within the file.")
         response.headers["Content-Range"] = f"bytes */{size}"
         for key, value in headers.items():
             response.headers[key] = value
@@ -158,7 +158,7 @@ def _serve(
         headers["Content-Range"] = f"bytes {first}-{last}/{size}"
 
     if request.method == "HEAD":
-        response: HttpResponse = HttpResponse(status=status, content_type=content_type)
+        response = HttpResponse(status=status, content_type=content_type)
     else:
         response = FileResponse(
             _Slice(path.open("rb"), start, length), status=status, content_type=content_type
@@ -181,7 +181,7 @@ def _served_type(file: File) -> str:
 
 @with_request_id
 @require_http_methods(["GET", "HEAD"])
-def data(request: HttpRequest, file_id: str, kind: str) -> HttpResponse:
+def data(request: HttpRequest, file_id: str, kind: str) -> HttpResponseBase:
     """Serve `kind` of a file to whoever holds a valid, unexpired signed URL for it."""
     expires = request.GET.get("e", "")
     name = request.GET.get("n", "")

@@ -7,9 +7,11 @@ and the filters of dates and names. Autoescaping is on (the backend's default).
 """
 
 from datetime import datetime
+from typing import cast
 
 from django.http import HttpRequest, HttpResponse
 from django.template import defaultfilters, engines
+from django.template.backends.jinja2 import Jinja2
 from django.template.backends.utils import csrf_input_lazy, csrf_token_lazy
 from django.templatetags.static import static
 from django.urls import reverse
@@ -31,12 +33,12 @@ def url(name: str, *args: object) -> str:
 
 def date(value: datetime | None, arg: str | None = None) -> str:
     """`|date:arg`, in the current time zone as Django's templates show times."""
-    return defaultfilters.date(timezone.template_localtime(value), arg) if value else ""
+    return defaultfilters.date(timezone.template_localtime(value), arg) if value else ""  # type: ignore[attr-defined]  # not in django-stubs 6.1.2
 
 
 def time(value: datetime | None, arg: str | None = None) -> str:
     """`|time:arg`, in the current time zone."""
-    return defaultfilters.time(timezone.template_localtime(value), arg) if value else ""
+    return defaultfilters.time(timezone.template_localtime(value), arg) if value else ""  # type: ignore[attr-defined]  # not in django-stubs 6.1.2
 
 
 def relative(value: datetime | None) -> str:
@@ -93,7 +95,7 @@ def render_block(
     The block sees what the whole page would: the request, its CSRF token and the context
     processors' values, as the Jinja2 backend gives them to a template.
     """
-    backend = engines["jinja2"]
+    backend = cast(Jinja2, engines["jinja2"])
     ctx = {
         **context,
         "request": request,

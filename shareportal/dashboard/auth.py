@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django_htmx.http import HttpResponseClientRedirect
 
+from shareportal.http import HtmxHttpRequest
 from shareportal.pds import errors
 from shareportal.pds.client import get_client
 from shareportal.pds.types import ADMIN_ROLES, OAuthTokens, User
@@ -161,6 +162,12 @@ class Owner:
         return None
 
 
+class OwnerHttpRequest(HtmxHttpRequest):
+    """For annotations only: the request of a view behind `owner_required`."""
+
+    owner: Owner
+
+
 def pause(seconds: float) -> None:
     """Wait a moment (tests make it instant)."""
     time.sleep(seconds)
@@ -173,7 +180,7 @@ def owner_of(request: HttpRequest) -> Owner | None:
     return Owner(session=request.session)
 
 
-def signin_url(request: HttpRequest) -> str:
+def signin_url(request: HtmxHttpRequest) -> str:
     """Where to send a signed-out owner so that they come back to this page afterwards."""
     if request.method == "GET" and not request.htmx:
         back = request.get_full_path()
@@ -188,7 +195,7 @@ def signin_url(request: HttpRequest) -> str:
 type View = Callable[..., HttpResponse]
 
 
-def redirect_for(request: HttpRequest, url: str) -> HttpResponse:
+def redirect_for(request: HtmxHttpRequest, url: str) -> HttpResponse:
     """A redirect that also works from an htmx request, by loading the whole page."""
     if request.htmx:
         return HttpResponseClientRedirect(url)
@@ -199,7 +206,7 @@ def owner_required(view: View) -> View:
     """Send a signed-out owner to sign in, and give the view `request.owner`."""
 
     @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapper(request: HtmxHttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         owner = owner_of(request)
         if owner is None:
             return redirect_for(request, signin_url(request))

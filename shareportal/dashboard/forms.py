@@ -9,7 +9,7 @@ import string
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from functools import cache
-from typing import Any, Self
+from typing import TYPE_CHECKING, Any, Self
 from zoneinfo import ZoneInfo, available_timezones
 
 from django import forms
@@ -22,6 +22,9 @@ from django.utils.translation import gettext_lazy as _
 from shareportal.pds.errors import InvalidParameter, PdsError
 from shareportal.pds.ids import MARKER_MAX_LENGTH, SHARE_PASSWORD_MAX_LENGTH, is_file_id
 from shareportal.pds.types import FileItem, ShareLink
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 # PDS's own limits (docs/pds-api.md#limits).
 MAX_FILES = 100
@@ -80,7 +83,7 @@ class LocalDateTimeField(forms.DateTimeField):
         return datetime.strptime(value, format)
 
 
-def _limit_field(label: str) -> forms.IntegerField:
+def _limit_field(label: "StrOrPromise") -> forms.IntegerField:
     return forms.IntegerField(
         label=label,
         required=False,
@@ -135,7 +138,8 @@ class ShareSettingsForm(forms.Form):
         self.pds_trouble: PdsError | None = None
         self.fields["time_zone"].initial = settings.TIME_ZONE
         for form_field in self.fields.values():
-            form_field.template_name = "dashboard/field.html"
+            # Django has Field.template_name since 5.0; django-stubs 6.1.2 does not declare it.
+            form_field.template_name = "dashboard/field.html"  # type: ignore[attr-defined]
 
     @classmethod
     def redisplayed(cls, data: QueryDict, *, new_password: bool = False, **kwargs: Any) -> Self:
@@ -162,7 +166,8 @@ class ShareSettingsForm(forms.Form):
         return password
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         expiry = cleaned.get("expiry")
         if expiry in EXPIRY_PRESETS:
             cleaned["expiration"] = timezone.now() + EXPIRY_PRESETS[expiry]

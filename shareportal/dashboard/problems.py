@@ -3,13 +3,14 @@
 import logging
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import Any, TypedDict
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from shareportal.http import HtmxHttpRequest
 from shareportal.pds import errors
 
 logger = logging.getLogger(__name__)
@@ -17,8 +18,15 @@ logger = logging.getLogger(__name__)
 type View = Callable[..., HttpResponse]
 
 
+class ProblemAction(TypedDict):
+    """The button of a problem page: `problem_response`'s `action_url` and `action_label`."""
+
+    action_url: str
+    action_label: str | Promise
+
+
 def problem_response(
-    request: HttpRequest,
+    request: HtmxHttpRequest,
     *,
     status: int,
     title: str | Promise,
@@ -68,7 +76,7 @@ def pds_problems(view: View) -> View:
     """Answer the PDS errors a view does not handle itself with a page that explains them."""
 
     @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapper(request: HtmxHttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         try:
             return view(request, *args, **kwargs)
         except errors.PdsError as exc:
@@ -116,7 +124,7 @@ WORDS_OF_ERROR: dict[type[errors.PdsError], tuple[str | Promise, str | Promise]]
 }
 
 
-def problem_for(request: HttpRequest, exc: errors.PdsError) -> HttpResponse:
+def problem_for(request: HtmxHttpRequest, exc: errors.PdsError) -> HttpResponse:
     """The page for one PDS error, with the error's status."""
     title, explanation = next(WORDS_OF_ERROR[c] for c in type(exc).__mro__ if c in WORDS_OF_ERROR)
     if exc.status >= 500 and not isinstance(exc, errors.RateLimited):

@@ -16,12 +16,20 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
+from shareportal.http import HtmxHttpRequest
 from shareportal.pds import errors
 from shareportal.pds.types import FileItem, Page, ShareLink
 
 from . import auth, forms, oauth, selectors, services
-from .auth import owner_required
-from .problems import TROUBLE, pds_problems, problem_for, problem_response, trouble_words
+from .auth import OwnerHttpRequest, owner_required
+from .problems import (
+    TROUBLE,
+    ProblemAction,
+    pds_problems,
+    problem_for,
+    problem_response,
+    trouble_words,
+)
 from .qr import qr_svg
 
 OAUTH_ERROR_CODE = re.compile(r"[a-z_]{1,64}")
@@ -37,10 +45,13 @@ def signin(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def oauth_callback(request: HttpRequest) -> HttpResponse:
+def oauth_callback(request: HtmxHttpRequest) -> HttpResponse:
     """Where the drive sends the owner back: check `state`, trade the code for tokens."""
     flow = oauth.signin_flow_pop(request=request, state=request.GET.get("state", ""))
-    again = {"action_url": reverse("dashboard:signin"), "action_label": _("Sign in again")}
+    again: ProblemAction = {
+        "action_url": reverse("dashboard:signin"),
+        "action_label": _("Sign in again"),
+    }
     if flow is None:
         return problem_response(
             request,
@@ -95,7 +106,7 @@ def signout(request: HttpRequest) -> HttpResponse:
 @vary_on_headers("HX-Request")
 @owner_required
 @pds_problems
-def index(request: HttpRequest) -> HttpResponse:
+def index(request: OwnerHttpRequest) -> HttpResponse:
     """The owner's shares, filtered and paged; htmx's "Load more" gets only the next rows."""
     owner = request.owner
     form = forms.ShareFilterForm(request.GET)
@@ -125,7 +136,7 @@ def index(request: HttpRequest) -> HttpResponse:
 @vary_on_headers("HX-Request")
 @owner_required
 @pds_problems
-def share_new(request: HttpRequest) -> HttpResponse:
+def share_new(request: OwnerHttpRequest) -> HttpResponse:
     """Create a share: pick files from the drive, set the options, and create it."""
     browsing = request.method == "POST" and ("browse" in request.POST or "more" in request.POST)
     if request.method == "GET":
@@ -162,7 +173,7 @@ def share_new(request: HttpRequest) -> HttpResponse:
 
 
 def _form_response(
-    request: HttpRequest, template: str, ctx: dict[str, Any], form: forms.ShareSettingsForm
+    request: HtmxHttpRequest, template: str, ctx: dict[str, Any], form: forms.ShareSettingsForm
 ) -> HttpResponse:
     """A form page: 400 with the form's errors, or the drive's trouble status (502/503/504)."""
     status = 400 if form.is_bound and form.errors else 200
@@ -183,7 +194,7 @@ def _owner_zone(request: HttpRequest) -> str:
 
 
 def _share_save(
-    request: HttpRequest, form: forms.ShareSettingsForm, *, share_id: str = ""
+    request: OwnerHttpRequest, form: forms.ShareSettingsForm, *, share_id: str = ""
 ) -> ShareLink | None:
     """Create the share of a valid form, or change share `share_id`; None if that failed.
 
@@ -209,7 +220,7 @@ def _share_save(
     return None
 
 
-def _picker_folder(request: HttpRequest, picker: forms.Picker) -> Page[FileItem]:
+def _picker_folder(request: OwnerHttpRequest, picker: forms.Picker) -> Page[FileItem]:
     """The page of the folder the picker shows; the top of the drive if that folder is gone."""
     try:
         return request.owner.call(
@@ -230,7 +241,7 @@ def _picker_folder(request: HttpRequest, picker: forms.Picker) -> Page[FileItem]
 @vary_on_headers("HX-Request")
 @owner_required
 @pds_problems
-def share_detail(request: HttpRequest, share_id: str) -> HttpResponse:
+def share_detail(request: OwnerHttpRequest, share_id: str) -> HttpResponse:
     """One share: its link, password, QR code. For htmx, its row of the list."""
     share = request.owner.call(selectors.share_link_get, share_id=share_id)
     ctx = {"owner": request.owner, "share": share, "created": "created" in request.GET}
@@ -243,12 +254,13 @@ def share_detail(request: HttpRequest, share_id: str) -> HttpResponse:
 @vary_on_headers("HX-Request")
 @owner_required
 @pds_problems
-def share_edit(request: HttpRequest, share_id: str) -> HttpResponse:
+def share_edit(request: OwnerHttpRequest, share_id: str) -> HttpResponse:
     """Change a share's settings, in its own page or inside its row of the list."""
     owner = request.owner
     zone = _owner_zone(request)
     # Several rows of the list may be open for editing at once: their fields need their own ids.
     auto_id = f"id_{share_id}_%s"
+    share: ShareLink | dict[str, Any] | None
     if request.method == "GET":
         share = owner.call(selectors.share_link_get, share_id=share_id)
         form = forms.ShareEditForm(
@@ -276,7 +288,7 @@ def share_edit(request: HttpRequest, share_id: str) -> HttpResponse:
 @vary_on_headers("HX-Request")
 @owner_required
 @pds_problems
-def share_status(request: HttpRequest, share_id: str) -> HttpResponse:
+def share_status(request: OwnerHttpRequest, share_id: str) -> HttpResponse:
     """Disable a share, or enable it again; its address stays the same."""
     form = forms.ShareStatusForm(request.POST)
     if not form.is_valid():
@@ -299,7 +311,7 @@ def share_status(request: HttpRequest, share_id: str) -> HttpResponse:
 @vary_on_headers("HX-Request")
 @owner_required
 @pds_problems
-def share_cancel(request: HttpRequest, share_id: str) -> HttpResponse:
+def share_cancel(request: OwnerHttpRequest, share_id: str) -> HttpResponse:
     """Ask, then end a share for good."""
     owner = request.owner
     if request.method == "GET":
@@ -317,14 +329,14 @@ def share_cancel(request: HttpRequest, share_id: str) -> HttpResponse:
 @require_GET
 @owner_required
 @pds_problems
-def share_qr(request: HttpRequest, share_id: str) -> HttpResponse:
+def share_qr(request: OwnerHttpRequest, share_id: str) -> HttpResponse:
     """The QR code of a share's address, as an SVG image."""
     share = request.owner.call(selectors.share_link_get, share_id=share_id)
     svg = qr_svg(selectors.share_public_url(share.share_id), title=_("QR code of the share"))
     return HttpResponse(svg, content_type="image/svg+xml")
 
 
-def _row_or_back(request: HttpRequest, share: ShareLink, message: str) -> HttpResponse:
+def _row_or_back(request: HtmxHttpRequest, share: ShareLink, message: str) -> HttpResponse:
     """After a change: the share's new row for htmx, else back to the list (post/redirect/get)."""
     if request.htmx:
         return render(request, "dashboard/index.html#row", {"share": share, "flash": message})

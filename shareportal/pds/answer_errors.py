@@ -7,6 +7,7 @@ import math
 import re
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
+from typing import TypedDict
 
 import requests
 
@@ -73,6 +74,14 @@ def _kind(code: str, suffix: str) -> str:
     return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
 
 
+class _Common(TypedDict):
+    """What every `errors.PdsError` is given besides its message."""
+
+    code: str
+    pds_status: int | None
+    request_id: str
+
+
 def error_from(
     response: requests.Response, *, password_sent: bool = False, share_auth: bool = False
 ) -> errors.PdsError:
@@ -93,7 +102,11 @@ def error_from(
     if not code:
         code = response.headers.get("x-ca-error-code", "")
         message = message or response.headers.get("x-ca-error-message", "")
-    common = {"code": code, "pds_status": status, "request_id": _request_id(response, body)}
+    common: _Common = {
+        "code": code,
+        "pds_status": status,
+        "request_id": _request_id(response, body),
+    }
 
     if code in _EXACT:
         return _EXACT[code](message, **common)
@@ -119,7 +132,9 @@ def error_from(
     return _from_status(status, message, share_auth=share_auth, common=common)
 
 
-def _from_status(status: int, message: str, *, share_auth: bool, common: dict) -> errors.PdsError:
+def _from_status(
+    status: int, message: str, *, share_auth: bool, common: _Common
+) -> errors.PdsError:
     """The error for a code we do not know (or no code at all), by HTTP status alone."""
     if status == 401:
         if share_auth:

@@ -11,7 +11,7 @@ import threading
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypedDict
 
 import requests
 from django.conf import settings
@@ -409,9 +409,14 @@ class PdsClient:
         raise AssertionError("unreachable: the last attempt always returns or raises")
 
 
+class _Credentials(TypedDict, total=False):
+    share_token: str
+    access_token: str
+
+
 def _scope(
     share_id: str, share_token: str, drive_id: str, access_token: str
-) -> tuple[dict[str, str], dict[str, str]]:
+) -> tuple[dict[str, str], _Credentials]:
     """The body field and credentials of a file call: a share (with its token) or a drive.
 
     Through a share PDS wants `share_id` and `x-share-token` and ignores `drive_id`

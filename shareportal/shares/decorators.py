@@ -5,11 +5,12 @@ from functools import wraps
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django_htmx.http import HttpResponseClientRedirect
 
+from shareportal.http import HtmxHttpRequest
 from shareportal.pds import errors
 
 from .problems import pds_problem_response
@@ -17,7 +18,7 @@ from .problems import pds_problem_response
 type View = Callable[..., HttpResponse]
 
 
-def _to_landing(request: HttpRequest, share_id: str) -> HttpResponse:
+def _to_landing(request: HtmxHttpRequest, share_id: str) -> HttpResponse:
     """Back to the share's password form, then to this page once unlocked; htmx too."""
     landing = reverse("shares:share", args=[share_id])
     # An htmx request is for a fragment: come back to the page it was made from instead.
@@ -36,7 +37,7 @@ def pds_problems(view: View) -> View:
     """
 
     @wraps(view)
-    def wrapper(request: HttpRequest, *args, share_id: str, **kwargs) -> HttpResponse:
+    def wrapper(request: HtmxHttpRequest, *args, share_id: str, **kwargs) -> HttpResponse:
         try:
             return view(request, *args, share_id=share_id, **kwargs)
         except errors.SharePasswordRequired:

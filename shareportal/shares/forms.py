@@ -28,7 +28,8 @@ class ListingForm(forms.Form):
     marker = forms.CharField(max_length=MARKER_MAX_LENGTH, required=False, strip=False)
 
     def clean(self) -> dict:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         data["sort"] = data.get("sort") or "name"
         data["dir"] = data.get("dir") or "asc"
         return data

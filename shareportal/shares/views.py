@@ -7,12 +7,14 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.template import loader
 from django.urls import reverse
+from django.utils.functional import Promise
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_safe
 from django.views.decorators.vary import vary_on_headers
 
+from shareportal.http import HtmxHttpRequest
 from shareportal.jinja2 import render_block
 from shareportal.pds import errors
 from shareportal.pds.types import AnonymousShare, FileItem, Page
@@ -44,7 +46,7 @@ def home(request: HttpRequest) -> HttpResponse:
 @vary_on_headers("HX-Request")
 @require_http_methods(["GET", "HEAD", "POST"])
 @pds_problems
-def share(request: HttpRequest, *, share_id: str) -> HttpResponse:
+def share(request: HtmxHttpRequest, *, share_id: str) -> HttpResponse:
     """The landing page of a share: who shared what until when, then its password or its files."""
     if request.method == "POST":
         return _unlock(request, share_id)
@@ -69,7 +71,7 @@ def share(request: HttpRequest, *, share_id: str) -> HttpResponse:
 @vary_on_headers("HX-Request")
 @require_safe
 @pds_problems
-def folder(request: HttpRequest, *, share_id: str, file_id: str) -> HttpResponse:
+def folder(request: HtmxHttpRequest, *, share_id: str, file_id: str) -> HttpResponse:
     """A folder inside a share, one page of it; htmx asks for just the next rows."""
     listing = ListingForm(request.GET)
     if not listing.is_valid():
@@ -192,7 +194,7 @@ def _listing_ctx(
 COLUMNS = (("name", _lazy("Name")), ("size", _lazy("Size")), ("modified", _lazy("Modified")))
 
 
-def _column(key: str, label: str, *, here: str, sort: str, direction: str) -> dict:
+def _column(key: str, label: str | Promise, *, here: str, sort: str, direction: str) -> dict:
     """A sortable column header: a click sorts by it, or flips the direction if it already is."""
     current = key == sort
     flipped = "desc" if current and direction == "asc" else "asc"

@@ -6,6 +6,7 @@ from datetime import timedelta
 from urllib.parse import quote_plus
 
 import pytest
+from django.db.models.query import QuerySet
 from django.utils import timezone
 
 from localpds.models import AccessToken, AuthorizationCode, RefreshToken, User
@@ -300,6 +301,29 @@ def test_a_refresh_racing_its_own_rotation_is_refused_without_ending_the_sign_in
     assert _error(reuse) == "invalid_grant"
     assert access_token_user(second["access_token"]) == alice
     assert refresh(client, second["refresh_token"]).status_code == 200
+
+
+def test_a_refresh_losing_the_claim_of_its_token_is_refused_without_ending_the_sign_in(
+    client, alice, monkeypatch
+):
+    code, verifier = obtain_code(client)
+    first = exchange(client, code, verifier).json()
+    read = QuerySet.first
+
+    def read_then_rotated_elsewhere(queryset):
+        row = read(queryset)
+        if queryset.model is RefreshToken and row is not None:
+            # Another request of the same client claims the token between this read and ours.
+            RefreshToken.objects.filter(pk=row.pk).update(revoked_at=timezone.now())
+        return row
+
+    monkeypatch.setattr(QuerySet, "first", read_then_rotated_elsewhere)
+    reuse = refresh(client, first["refresh_token"])
+    monkeypatch.undo()
+
+    assert reuse.status_code == 400
+    assert _error(reuse) == "invalid_grant"
+    assert access_token_user(first["access_token"]) == alice
 
 
 def test_refresh_token_of_another_client_is_refused(client, alice):
