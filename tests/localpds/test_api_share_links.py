@@ -1,6 +1,7 @@
 """`share_link/create|get|update|cancel` (docs/pds-api.md#share-links): the owner's side."""
 
 import re
+from datetime import UTC, datetime
 
 import pytest
 
@@ -11,6 +12,9 @@ from .api_helpers import assert_error, call, drive_of, make_file, make_share, to
 pytestmark = [pytest.mark.urls("localpds.urls"), pytest.mark.django_db]
 
 TIMESTAMP = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
+
+# Expirations must lie ahead whenever the suite runs, so they are counted from today.
+FUTURE_YEAR = datetime.now(UTC).year + 5
 
 
 def create(user, files, token=None, **fields):
@@ -54,7 +58,7 @@ def test_create_stores_every_documented_switch_and_limit(alice, tree):
         alice,
         [tree.top],
         share_name="Notes",
-        expiration="2099-06-28T11:33:00.000+08:00",
+        expiration=f"{FUTURE_YEAR}-06-28T11:33:00.000+08:00",
         disable_preview=True,
         disable_save=True,
         disable_download=True,
@@ -71,7 +75,7 @@ def test_create_stores_every_documented_switch_and_limit(alice, tree):
     share = response.json()
     assert response.status_code == 201
     assert share["share_name"] == "Notes"
-    assert share["expiration"] == "2099-06-28T03:33:00.000Z"
+    assert share["expiration"] == f"{FUTURE_YEAR}-06-28T03:33:00.000Z"
     assert share["disable_preview"] and share["disable_save"] and share["disable_download"]
     assert share["require_login"] and share["office_editable"]
     assert share["creatable"] and share["enable_upload"]
@@ -267,7 +271,7 @@ def test_update_changes_only_the_given_fields(alice, tree):
         {
             "share_id": share.share_id,
             "share_name": "Renamed",
-            "expiration": "2099-01-01T00:00:00Z",
+            "expiration": f"{FUTURE_YEAR}-01-01T00:00:00Z",
             "disable_download": True,
             "download_limit": 10,
             "creatable": True,
@@ -279,7 +283,7 @@ def test_update_changes_only_the_given_fields(alice, tree):
     assert response.status_code == 200
     assert body["share_name"] == "Renamed"
     assert body["description"] == "keep me"
-    assert body["expiration"] == "2099-01-01T00:00:00.000Z"
+    assert body["expiration"] == f"{FUTURE_YEAR}-01-01T00:00:00.000Z"
     assert body["disable_download"] is True
     assert body["download_limit"] == 10
     assert body["download_count"] == 3
