@@ -11,9 +11,8 @@ class PrivatePagesMiddleware:
     They hold what a sharer gave to a few people, or an owner's shares: no shared cache, browser
     history cache or search engine should keep them. Django's `never_cache` says more than we
     mean, so this sets exactly `no-store, private`. It sits inside WhiteNoise, so that static
-    files keep their far-future caching, and leaves a Cache-Control a view set itself: none of
-    the portal's does, while the embedded PDS's views, which share the middleware until they get
-    settings of their own, do.
+    files keep their far-future caching, and it leaves a Cache-Control that a view set on
+    purpose (none does today).
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
