@@ -8,13 +8,12 @@ LOG_LEVEL are shared. Nothing here is the portal's: the two meet only over HTTP.
 
 import os
 from pathlib import Path
-from typing import Any
 
-import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
 from common import clientaddr
+from common.backends import cache_setting, database_setting
 from common.env import (
     BASE_DIR,
     STOCK_PORTAL_URL,
@@ -105,44 +104,25 @@ TEMPLATES = [
 ]
 
 DATABASES = {
-    "default": dj_database_url.parse(
+    "default": database_setting(
         env_str("LOCALPDS_DATABASE_URL", f"sqlite:///{LOCALPDS_DATA_DIR / 'db.sqlite3'}"),
         conn_max_age=env_int("LOCALPDS_DATABASE_CONN_MAX_AGE", 60),
-        conn_health_checks=True,
     )
 }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # WAL and IMMEDIATE transactions let the workers and their threads share one file without
-    # "database is locked" errors under ordinary load; connections persist per thread.
-    DATABASES["default"]["OPTIONS"] = {
-        "transaction_mode": "IMMEDIATE",
-        "timeout": 20,
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-    }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # The cache holds sessions and the sign-in attempt counters, so every worker must share it:
 # Redis when LOCALPDS_REDIS_URL is set, otherwise files in the drive's data directory.
 LOCALPDS_REDIS_URL = env_str("LOCALPDS_REDIS_URL")
-if LOCALPDS_REDIS_URL:
-    CACHES: dict[str, dict[str, Any]] = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": LOCALPDS_REDIS_URL,
-            "KEY_PREFIX": "localpds",
-        }
-    }
-else:
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-            "LOCATION": str(LOCALPDS_DATA_DIR / "cache"),
-            # The stock limit (300 entries, then a third culled at random) would let anyone
-            # wipe the sign-in attempt counters by making enough entries of their own.
-            "OPTIONS": {"MAX_ENTRIES": env_int("LOCALPDS_CACHE_MAX_ENTRIES", 1_000_000)},
-        }
-    }
+CACHES = {
+    "default": cache_setting(
+        LOCALPDS_REDIS_URL,
+        key_prefix="localpds",
+        directory=LOCALPDS_DATA_DIR / "cache",
+        max_entries=env_int("LOCALPDS_CACHE_MAX_ENTRIES", 1_000_000),
+    )
+}
 
 # The drive's session holds who signed in to the consent pages. The portal often shares the
 # host name in development (cookies ignore ports), so the drive's cookies have their own names.

@@ -7,14 +7,13 @@ environment variables win. The drive (`localpds`) is another project with its ow
 """
 
 from pathlib import Path
-from typing import Any
 from urllib.parse import urlsplit
 
-import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
 from common import clientaddr
+from common.backends import cache_setting, database_setting
 from common.env import BASE_DIR, env_bool, env_float, env_int, env_list, env_str, load_dotenv
 
 load_dotenv()
@@ -95,21 +94,11 @@ TEMPLATES = [
 ]
 
 DATABASES = {
-    "default": dj_database_url.parse(
+    "default": database_setting(
         env_str("DATABASE_URL", f"sqlite:///{DATA_DIR / 'db.sqlite3'}"),
         conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
-        conn_health_checks=True,
     )
 }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # WAL and IMMEDIATE transactions let the workers and their threads share one file
-    # without "database is locked" errors under ordinary load. Connections persist (per
-    # thread) like PostgreSQL's, so a page view does not pay for connecting and the pragmas.
-    DATABASES["default"]["OPTIONS"] = {
-        "transaction_mode": "IMMEDIATE",
-        "timeout": 20,
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-    }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -117,24 +106,14 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # deployment: Redis when REDIS_URL is set, otherwise files in the data directory, which all
 # gunicorn workers on one machine see.
 REDIS_URL = env_str("REDIS_URL")
-if REDIS_URL:
-    CACHES: dict[str, dict[str, Any]] = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "shareportal-web",
-        }
-    }
-else:
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-            "LOCATION": str(DATA_DIR / "cache" / "web"),
-            # The stock limit (300 entries, then a third culled at random) would let anyone
-            # wipe the password-attempt counters by making enough entries of their own.
-            "OPTIONS": {"MAX_ENTRIES": env_int("CACHE_MAX_ENTRIES", 1_000_000)},
-        }
-    }
+CACHES = {
+    "default": cache_setting(
+        REDIS_URL,
+        key_prefix="shareportal-web",
+        directory=DATA_DIR / "cache" / "web",
+        max_entries=env_int("CACHE_MAX_ENTRIES", 1_000_000),
+    )
+}
 
 # Sessions hold share tokens and OAuth tokens, so they stay on the server; only the
 # session key travels in the cookie. The drive often shares the host name in development
