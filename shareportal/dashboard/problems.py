@@ -1,6 +1,5 @@
 """The pages that explain why the dashboard cannot do something, each with its status."""
 
-import logging
 from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypedDict
@@ -12,8 +11,6 @@ from django.utils.translation import gettext_lazy as _
 
 from shareportal.http import HtmxHttpRequest
 from shareportal.pds import errors
-
-logger = logging.getLogger(__name__)
 
 type View = Callable[..., HttpResponse]
 
@@ -127,18 +124,11 @@ WORDS_OF_ERROR: dict[type[errors.PdsError], tuple[str | Promise, str | Promise]]
 def problem_for(request: HtmxHttpRequest, exc: errors.PdsError) -> HttpResponse:
     """The page for one PDS error, with the error's status."""
     title, explanation = next(WORDS_OF_ERROR[c] for c in type(exc).__mro__ if c in WORDS_OF_ERROR)
-    if exc.status >= 500 and not isinstance(exc, errors.RateLimited):
-        logger.warning(
-            "PDS failed: %s code=%s status=%s request id %s",
-            type(exc).__name__,
-            exc.code or "-",
-            exc.pds_status or "-",
-            exc.request_id or "-",
-        )
+    errors.log_if_drive_failed(exc)
     return problem_response(
         request,
         status=exc.status,
         title=title,
         explanation=explanation,
-        retry_after=exc.retry_after if isinstance(exc, errors.RateLimited) else None,
+        retry_after=exc.retry_after,
     )

@@ -6,11 +6,17 @@ of that rule, for the share pages and the dashboard alike. PDS's own status, whi
 is kept in `pds_status` for the logs.
 """
 
+import logging
+
+logger = logging.getLogger(__name__)
+
 
 class PdsError(Exception):
     """Any failure talking to PDS. `code` is PDS's error code when it sent one."""
 
     status = 502  # Bad Gateway: the drive failed us, not the visitor.
+    # Seconds to wait before trying again, when the drive said so (only RateLimited knows).
+    retry_after: int | None = None
 
     def __init__(
         self,
@@ -114,6 +120,8 @@ class RateLimited(PdsError):
 
     status = 503
 
+    retry_after: int
+
     def __init__(self, message: str = "", *, retry_after: int = 1, **kwargs) -> None:
         super().__init__(message, **kwargs)
         self.retry_after = retry_after
@@ -146,3 +154,19 @@ class FeatureDisabled(NoPermission):
     def __init__(self, message: str = "", *, kind: str = "", **kwargs) -> None:
         super().__init__(message, **kwargs)
         self.kind = kind
+
+
+def log_if_drive_failed(exc: PdsError) -> None:
+    """Log an error that is the drive's fault, with the request id to look it up by.
+
+    A visitor's or an owner's own mistake (a 4xx of ours) is not the operator's concern, and a
+    drive that asks us to slow down (RateLimited) is doing its job.
+    """
+    if exc.status >= 500 and not isinstance(exc, RateLimited):
+        logger.warning(
+            "PDS failed: %s code=%s status=%s request id %s",
+            type(exc).__name__,
+            exc.code or "-",
+            exc.pds_status or "-",
+            exc.request_id or "-",
+        )

@@ -1,6 +1,5 @@
 """The pages that explain why a share cannot be shown, one per situation, with its status."""
 
-import logging
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -11,8 +10,6 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from shareportal.pds import errors
-
-logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -159,20 +156,13 @@ def pds_problem_response(
 ) -> HttpResponse:
     """The problem page for one PDS error. The message never includes PDS's own text."""
     kind = problem_of(exc)
-    if exc.status >= 500 and not isinstance(exc, errors.RateLimited):
-        logger.warning(
-            "PDS failed: %s code=%s status=%s request id %s",
-            type(exc).__name__,
-            exc.code or "-",
-            exc.pds_status or "-",
-            exc.request_id or "-",
-        )
+    errors.log_if_drive_failed(exc)
     return problem_response(
         request,
         kind,
         status=exc.status,
         share_id="" if kind in NO_WAY_BACK else share_id,
-        retry_after=exc.retry_after if isinstance(exc, errors.RateLimited) else None,
+        retry_after=exc.retry_after,
     )
 
 

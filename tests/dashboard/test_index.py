@@ -1,5 +1,7 @@
 """My shares (`/dashboard/`): the list, its paging, filters, and who may see whose shares."""
 
+import logging
+
 import pytest
 
 from .stubs import add_error, body_of, calls_to, share_json, url
@@ -179,7 +181,7 @@ def test_a_regular_user_asking_for_someone_elses_shares_gets_a_clear_message(own
         (429, "TooManyRequests", 503, "busy"),
     ],
 )
-def test_a_drive_in_trouble_gets_a_friendly_page(owner, pds, status, code, expected, words):
+def test_a_drive_in_trouble_gets_a_friendly_page(owner, pds, caplog, status, code, expected, words):
     pds.post(
         url("share_link/list"),
         status=status,
@@ -187,12 +189,17 @@ def test_a_drive_in_trouble_gets_a_friendly_page(owner, pds, status, code, expec
         headers={"Retry-After": "30"} if status == 429 else {},
     )
 
-    response = owner.get("/dashboard/")
+    with caplog.at_level(logging.WARNING):
+        response = owner.get("/dashboard/")
 
     assert response.status_code == expected
     assert words in response.content.decode()
+    logged = [r.getMessage() for r in caplog.records if r.name == "shareportal.pds.errors"]
     if status == 429:
         assert response["Retry-After"] == "30"
+        assert logged == []  # A busy drive is doing its job, not failing.
+    else:
+        assert len(logged) == 1 and logged[0].startswith("PDS failed: ")
 
 
 def test_a_drive_in_trouble_during_an_htmx_request_says_so_in_the_alert_area(owner, pds):
