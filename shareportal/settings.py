@@ -150,6 +150,9 @@ PDS_API_ENDPOINT = env_str("PDS_API_ENDPOINT", "http://127.0.0.1:8001").rstrip("
 PDS_CONNECT_TIMEOUT = env_float("PDS_CONNECT_TIMEOUT", 3.05)
 PDS_READ_TIMEOUT = env_float("PDS_READ_TIMEOUT", 10.0)
 PDS_DATA_ORIGINS = env_list("PDS_DATA_ORIGINS", origin_of(PDS_API_ENDPOINT))
+# How long the landing page may show a share's public facts (name, sharer, expiry) read for
+# another visitor, to one who holds a share token: see shares.services.share_for_landing.
+SHARE_PUBLIC_CACHE_SECONDS = env_int("SHARE_PUBLIC_CACHE_SECONDS", 30)
 
 # OAuth client settings of the portal (the dashboard signs owners in through the drive).
 PDS_OAUTH_CLIENT_ID = env_str("PDS_OAUTH_CLIENT_ID", "shareportal")

@@ -17,7 +17,9 @@ import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 
+from django.conf import settings
 from django.contrib.sessions.backends.base import SessionBase
+from django.core.cache import cache
 from django.http import HttpRequest
 
 from shareportal.pds import errors
@@ -60,6 +62,26 @@ def share_facts_remember(*, request: HttpRequest, share: AnonymousShare) -> Shar
         section[share.share_id] = asdict(facts)
         request.session.modified = True
     return facts
+
+
+def share_for_landing(*, request: HttpRequest, share_id: str) -> AnonymousShare:
+    """What the landing page shows of a share (`get_by_anonymous`), fresh or recently read.
+
+    These facts are the same for every visitor, so a visitor who holds a share token gets them
+    from the shared cache, at most `SHARE_PUBLIC_CACHE_SECONDS` old: the listing on the same
+    page asks PDS with that token, and a cancel, an expiry, a disable or a password change ends
+    the token (and the session's token with it), so those still win at once. Only a new name,
+    description or expiry date can show that much later. Without a token (the password form,
+    a first visit) they are always read fresh.
+    """
+    key = f"share-public:{share_id}"
+    if share_token_held(request=request, share_id=share_id):
+        shared = cache.get(key)
+        if isinstance(shared, AnonymousShare):
+            return shared
+    shared = selectors.share_get(share_id=share_id)
+    cache.set(key, shared, settings.SHARE_PUBLIC_CACHE_SECONDS)
+    return shared
 
 
 def share_facts_get(*, request: HttpRequest, share_id: str) -> ShareFacts:

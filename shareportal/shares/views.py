@@ -30,6 +30,7 @@ from .services import (
     folder_page_open,
     share_facts_get,
     share_facts_remember,
+    share_for_landing,
     share_token_held,
     share_unlock,
 )
@@ -55,7 +56,7 @@ def share(request: HtmxHttpRequest, *, share_id: str) -> HttpResponse:
         return problem_response(request, "bad_request", status=400, share_id=share_id)
     if request.htmx:
         return _rows(request, share_id=share_id, folder_id=None, listing=listing)
-    shared = share_get(share_id=share_id)
+    shared = share_for_landing(request=request, share_id=share_id)
     facts = share_facts_remember(request=request, share=shared)
     if facts.has_pwd and not share_token_held(request=request, share_id=share_id):
         return _landing(request, shared, form=PasswordForm(), status=200)

@@ -50,8 +50,10 @@ def test_a_held_token_is_reused_without_asking_pds_again(client, pds):
     client.get(f"/s/{SHARE}/folder/d1/")
 
     assert len(calls_to(pds, "share_link/get_share_token")) == 1
-    # The folder page costs exactly one call: its listing.
-    assert len(pds.calls) == 2 + 1 + 2 + 1
+    # With the token held, the second landing reads the share's facts from the shared cache,
+    # and it and the folder page cost exactly one call each: their listing.
+    assert len(calls_to(pds, "share_link/get_by_anonymous")) == 1
+    assert len(pds.calls) == 1 + 1 + 2 + 1
 
 
 def test_a_token_about_to_expire_is_replaced(client, pds):
