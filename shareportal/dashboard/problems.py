@@ -98,6 +98,22 @@ WORDS_OF_ERROR: dict[type[errors.PdsError], tuple[str | Promise, str | Promise]]
         _("This share was cancelled"),
         _("A cancelled share cannot be changed. Create a new one instead."),
     ),
+    errors.ShareExpired: (
+        _("This share has expired"),
+        _("Give it a new expiry date to open it again, or create a new share."),
+    ),
+    errors.ShareForbidden: (
+        _("This share is disabled"),
+        _("Enable it again from your shares, then try once more."),
+    ),
+    errors.LimitReached: (
+        _("A limit of the drive is reached"),
+        _("The drive allows no more of this for now. Try again later."),
+    ),
+    errors.AccessTokenInvalid: (
+        _("Your sign-in has ended"),
+        _("Sign in again to go on."),
+    ),
     errors.NoPermission: (
         _("You may not do this"),
         _("Your drive account does not have the right to see or change it."),
