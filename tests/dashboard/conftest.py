@@ -29,7 +29,9 @@ def _dashboard_settings(settings):
     settings.PUBLIC_BASE_URL = "http://testserver"
 
 
-@pytest.fixture
+# Autouse: a test that forgets to ask for the stub still cannot reach a real drive, and any
+# call it makes fails it.
+@pytest.fixture(autouse=True)
 def pds(monkeypatch):
     """The stubbed PDS: register answers on it; a call to anything unregistered fails."""
     with StrictPdsMock() as rsps:

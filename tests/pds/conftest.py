@@ -8,7 +8,9 @@ from ..stubbed_pds import StrictPdsMock
 from .stubs import API, AUTH
 
 
-@pytest.fixture
+# Autouse: a test that forgets to ask for the stub still cannot reach a real drive, and any
+# call it makes fails it.
+@pytest.fixture(autouse=True)
 def pds():
     """Stubbed PDS. A call nothing was registered for fails the test, and so does a stub unused.
 

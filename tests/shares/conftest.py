@@ -8,7 +8,9 @@ from ..stubbed_pds import StrictPdsMock
 from .stubs import API, DATA
 
 
-@pytest.fixture
+# Autouse: a test that forgets to ask for the stub still cannot reach a real drive, and any
+# call it makes fails it.
+@pytest.fixture(autouse=True)
 def pds(settings, monkeypatch):
     """The stubbed PDS: register answers on it; a call to anything unregistered fails."""
     settings.PDS_API_ENDPOINT = API

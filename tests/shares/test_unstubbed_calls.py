@@ -30,15 +30,17 @@ TEST_ASSERTING_502 = """
 import pytest
 
 @pytest.mark.django_db
-def test_a_502_with_no_stub(client, pds):
+def test_a_502_with_no_stub(client{fixture}):
     assert client.get("/s/sAvciMEXKRz/").status_code == 502
 """
 
 
-def test_a_test_asserting_502_with_no_stub_fails(tmp_path):
+# Also for a test that does not ask for the stub: it is there all the same (autouse).
+@pytest.mark.parametrize("fixture", [", pds", ""], ids=["asking for pds", "not asking"])
+def test_a_test_asserting_502_with_no_stub_fails(tmp_path, fixture):
     """The issue's case, run as pytest runs it: the test fails, it does not pass as a 502."""
     (tmp_path / "conftest.py").write_text("from tests.shares.conftest import pds  # noqa: F401\n")
-    (tmp_path / "test_unstubbed.py").write_text(TEST_ASSERTING_502)
+    (tmp_path / "test_unstubbed.py").write_text(TEST_ASSERTING_502.format(fixture=fixture))
     # Its own in-memory SQLite test database, whatever database this run is on.
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
     env |= {"PYTHONPATH": str(BASE_DIR), "DJANGO_SETTINGS_MODULE": "shareportal.settings"}
