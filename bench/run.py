@@ -228,13 +228,17 @@ class Tree:
         )
 
     def prepare(self) -> None:
-        """Migrate (the Procfile's `release` line) and seed the demo."""
+        """Migrate (the Procfile's `release` line, and the drive's own) and seed the demo."""
         (self.work / "web").mkdir(parents=True, exist_ok=True)
         (self.work / "pds").mkdir(parents=True, exist_ok=True)
         self._env = self.env()
         procfile = self.procfile()
         if "release" in procfile:
             self.run(procfile["release"])
+            if self.new_layout:
+                # The drive migrates its own database as its `pds` line starts; seeding comes
+                # before that.
+                self.run([*self.drive_command, "migrate", "--noinput", "-v", "0"])
         else:
             self.run([*self.drive_command, "migrate", "--noinput", "-v", "0"])
             if self.new_layout:

@@ -37,9 +37,9 @@ def environments(host: str, port: str, pds_port: str) -> tuple[dict[str, str], d
     """The environments of the web and pds processes.
 
     Each URL setting keeps its configured value (environment first, then .env) unless that is
-    empty or the stock value, in which case it follows HOST, PORT and PDS_PORT. The drive's
-    settings follow PORT the same way for LOCALPDS_PORTAL_URL, so seeding by hand with the
-    same PORT gives the same links.
+    empty or the stock value, in which case it follows HOST, PORT and PDS_PORT. `seed_demo`
+    derives the portal's URL the same way, so seeding by hand with the same PORT registers and
+    prints the same links.
     """
     configured = read_dotenv(BASE_DIR / ".env") | dict(os.environ)
     base = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}

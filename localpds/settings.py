@@ -6,7 +6,6 @@ Every knob is an environment variable with a safe default, listed in the drive's
 LOG_LEVEL are shared. Nothing here is the portal's: the two meet only over HTTP.
 """
 
-import os
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
@@ -21,9 +20,7 @@ from common.env import (
     env_int,
     env_list,
     env_str,
-    following_ports,
     load_dotenv,
-    local_urls,
 )
 
 load_dotenv()
@@ -51,10 +48,8 @@ LOCALPDS_BLOB_DIR = LOCALPDS_DATA_DIR / "blobs"
 LOCALPDS_PUBLIC_URL = env_str("LOCALPDS_PUBLIC_URL").rstrip("/")
 # The portal's base URL. The drive builds share pages from it (<portal>/s/<share_id>/, the
 # `share_url` of the API) and seeding registers <portal>/dashboard/oauth/callback/ as the
-# portal's OAuth redirect. Unset or the stock value, it follows PORT as `make run` does.
-LOCALPDS_PORTAL_URL = following_ports(
-    env_str("LOCALPDS_PORTAL_URL"), STOCK_PORTAL_URL, local_urls(os.environ).portal
-)
+# portal's OAuth redirect. `make run` sets it from PORT; a deployment must set it.
+LOCALPDS_PORTAL_URL = (env_str("LOCALPDS_PORTAL_URL") or STOCK_PORTAL_URL).rstrip("/")
 LOCALPDS_DOMAIN_ID = env_str("LOCALPDS_DOMAIN_ID", "localpds")
 LOCALPDS_MAX_BODY_BYTES = env_int("LOCALPDS_MAX_BODY_BYTES", 1024 * 1024)
 # The portal as an OAuth client of the drive, registered (or updated) by `seed_demo`; the
@@ -132,7 +127,9 @@ CSRF_COOKIE_NAME = "pds_csrftoken"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = env_int("LOCALPDS_SESSION_COOKIE_AGE", 60 * 60 * 24)
-HTTPS = LOCALPDS_PUBLIC_URL.startswith("https://")
+# Behind https the cookies are Secure: the drive's own public URL says so, or the portal's
+# (a portal served over https has its drive's sign-in pages on https too).
+HTTPS = any(url.startswith("https://") for url in (LOCALPDS_PUBLIC_URL, LOCALPDS_PORTAL_URL))
 SESSION_COOKIE_SECURE = env_bool("LOCALPDS_SESSION_COOKIE_SECURE", HTTPS)
 CSRF_COOKIE_SECURE = env_bool("LOCALPDS_CSRF_COOKIE_SECURE", HTTPS)
 CSRF_TRUSTED_ORIGINS = env_list("LOCALPDS_CSRF_TRUSTED_ORIGINS")

@@ -24,7 +24,7 @@ from django.db import transaction
 from django.db.models import Sum
 from PIL import Image, ImageDraw
 
-from common.env import local_urls
+from common.env import STOCK_PORTAL_URL, following_ports, local_urls
 from localpds.models import Drive, File, OAuthClient, ShareLink, User
 from localpds.storage import (
     blob_write,
@@ -411,9 +411,23 @@ def _sync_user(name: str) -> User:
     return user
 
 
+def portal_url() -> str:
+    """The portal's base URL as `make run` gives it to the processes.
+
+    LOCALPDS_PORTAL_URL when configured; unset or the stock value, it follows HOST and PORT
+    like bin/run.py, so that `PORT=9000 python -m localpds seed_demo` after
+    `make run PORT=9000` registers and prints the same portal. Only this development command
+    follows PORT: a deployed drive reads the setting alone (under a process manager PORT may be
+    the drive's own).
+    """
+    return following_ports(
+        settings.LOCALPDS_PORTAL_URL, STOCK_PORTAL_URL, local_urls(os.environ).portal
+    )
+
+
 def portal_redirect_uri() -> str:
-    """The portal's OAuth callback, derived from LOCALPDS_PORTAL_URL."""
-    return settings.LOCALPDS_PORTAL_URL + "/dashboard/oauth/callback/"
+    """The portal's OAuth callback, added to the redirects already registered."""
+    return portal_url() + "/dashboard/oauth/callback/"
 
 
 def _sync_oauth_client() -> None:
@@ -474,7 +488,7 @@ def seed() -> dict[str, Any]:
 
 def describe() -> dict[str, Any]:
     # The URLs bin/run.py gives the processes: configured, or following PORT and PDS_PORT.
-    web = settings.LOCALPDS_PORTAL_URL
+    web = portal_url()
     shares: dict[str, dict[str, str]] = {}
     for key, share_id in SHARE_IDS.items():
         entry = {"share_id": share_id, "url": f"{web}/s/{share_id}/"}
