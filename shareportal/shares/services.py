@@ -69,10 +69,10 @@ def share_for_landing(*, request: HttpRequest, share_id: str) -> AnonymousShare:
 
     These facts are the same for every visitor, so a visitor who holds a share token gets them
     from the shared cache, at most `SHARE_PUBLIC_CACHE_SECONDS` old: the listing on the same
-    page asks PDS with that token, and a cancel, an expiry, a disable or a password change ends
-    the token (and the session's token with it), so those still win at once. Only a new name,
-    description or expiry date can show that much later. Without a token (the password form,
-    a first visit) they are always read fresh.
+    page asks PDS with that token, and the embedded drive ends a share's tokens on a cancel, an
+    expiry, a disable or a password change, so those still win at once. A new name,
+    description, expiry date, switch or counter can show that much later; PDS enforces them
+    all the same. Without a token (the password form, a first visit) they are read fresh.
     """
     key = f"share-public:{share_id}"
     if share_token_held(request=request, share_id=share_id):
