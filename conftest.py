@@ -1,5 +1,6 @@
-"""Project-wide test set-up for both projects: every test gets its own data directory, a
-private cache, plain static files and fast password hashing.
+"""Project-wide test set-up for both projects: every test gets a private cache, plain static
+files and fast password hashing, and the drive's tests their own data directory (its blobs and
+thumbnails are read from the setting at run time; the portal keeps nothing on disk there).
 
 The portal's suites run with `shareportal.settings` (the default); the drive's, `tests/localpds`,
 with `--ds=localpds.settings`. `make pytest` runs both; each settings module collects only
@@ -57,8 +58,6 @@ def _isolated_storage(settings, tmp_path):
     if settings.SETTINGS_MODULE == "localpds.settings":
         settings.LOCALPDS_DATA_DIR = tmp_path
         settings.LOCALPDS_BLOB_DIR = tmp_path / "blobs"
-    else:
-        settings.DATA_DIR = tmp_path
     settings.CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     }

@@ -2,5 +2,6 @@
 
 It imports neither of them (an import-linter contract in `make test` says so), and it stays
 small: the `.env` reader and environment helpers of both settings modules and `bin/run.py`,
-and the client address behind trusted proxies.
+the database and cache settings built from them, and the client address behind trusted
+proxies.
 """

@@ -1,4 +1,9 @@
-"""The headers every portal answer carries, set in one place."""
+"""The cache and robots headers of every portal answer, set in one place.
+
+The other security headers come from Django's own middleware, configured in settings:
+ContentSecurityPolicyMiddleware (the CSP with its nonce) and SecurityMiddleware (nosniff,
+Referrer-Policy, Cross-Origin-Opener-Policy).
+"""
 
 from collections.abc import Callable
 

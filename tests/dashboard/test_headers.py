@@ -51,4 +51,9 @@ def test_static_files_keep_their_own_caching(client):
     response = client.get("/static/css/site.css")
 
     assert response.status_code == 200
-    assert "no-store" not in response.get("Cache-Control", "")
+    # WhiteNoise's own caching (short without collectstatic's hashed names), public, and not
+    # marked noindex: the private-page headers are for pages only.
+    assert response["Cache-Control"].startswith("max-age=")
+    assert "public" in response["Cache-Control"]
+    assert "no-store" not in response["Cache-Control"]
+    assert "X-Robots-Tag" not in response
