@@ -22,6 +22,8 @@ from django.db import transaction
 from django.http import QueryDict
 from django.utils import timezone
 
+from common import clientaddr
+
 from .models import AccessToken, AuthorizationCode, OAuthClient, RefreshToken, User
 from .tokens import access_token_issue, hash_token
 
@@ -323,8 +325,10 @@ def refresh_token_rotate(*, client: OAuthClient, refresh_token: str) -> IssuedTo
 
 
 def _sign_in_key(user_name: str, address: str) -> str:
+    # An IPv6 client is counted by its /64, as the portal counts password attempts.
+    who = clientaddr.counted_as(address)
     # Hashed so that user names never sit in cache keys (and any character is a safe key).
-    digest = hashlib.sha256(f"{user_name.casefold()}\n{address}".encode()).hexdigest()
+    digest = hashlib.sha256(f"{user_name.casefold()}\n{who}".encode()).hexdigest()
     return f"localpds:signin-failures:{digest}"
 
 

@@ -196,6 +196,17 @@ def test_sign_in_throttle_is_per_address(client, url):
     assert sign_in(other, url).status_code == 303
 
 
+def test_sign_in_throttle_counts_an_ipv6_client_by_its_64_network(url):
+    for host in range(1, 11):
+        sign_in(Client(REMOTE_ADDR=f"2001:db8:1:2::{host:x}"), url, password="wrong")
+
+    same_network = Client(REMOTE_ADDR="2001:db8:1:2:ffff::1")
+    other_network = Client(REMOTE_ADDR="2001:db8:1:3::1")
+
+    assert sign_in(same_network, url).status_code == 429
+    assert sign_in(other_network, url).status_code == 303
+
+
 @pytest.mark.parametrize(
     "proxies", [["127.0.0.1"], ["127.0.0.0/8"], ["10.0.0.0/8", "127.0.0.1/32"]]
 )
