@@ -9,6 +9,7 @@ its own suites (and the shared `tests/common`), so a bare `pytest` runs the port
 
 from pathlib import Path
 
+import jinja2
 import pytest
 
 TESTS = Path(__file__).resolve().parent / "tests"
@@ -65,6 +66,13 @@ def _isolated_storage(settings, tmp_path):
     settings.STORAGES = settings.STORAGES | {
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
     }
+    # A misspelt variable in a Jinja2 template fails the test instead of rendering as nothing.
+    settings.TEMPLATES = [
+        engine | {"OPTIONS": engine["OPTIONS"] | {"undefined": jinja2.StrictUndefined}}
+        if engine["BACKEND"].endswith("Jinja2")
+        else engine
+        for engine in settings.TEMPLATES
+    ]
     # Hashing demo passwords properly costs seconds per test; nothing here tests its strength.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     from django.core.cache import cache
