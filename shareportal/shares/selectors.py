@@ -6,6 +6,7 @@
 
 from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
@@ -45,12 +46,13 @@ class ShareFacts:
         )
 
 
-@dataclass(frozen=True, slots=True)
-class Row:
+class Row(NamedTuple):
     """One line of a listing with everything it shows worked out; the template only places it.
 
-    Text is plain (the template escapes it); "" means "not shown". A dataclass: Jinja2 looks
-    attributes up before keys, so `row.name` is one lookup here where a dict would cost two.
+    Text is plain (the template escapes it); "" means "not shown". A named tuple: Jinja2 looks
+    attributes up before keys, so `row.name` is one lookup here where a dict would cost two,
+    and a listing makes one per item: a named tuple is built in a quarter of the time of a
+    frozen dataclass (which sets each field through `object.__setattr__`), immutable alike.
     """
 
     name: str  # without bidi controls
