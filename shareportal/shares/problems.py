@@ -103,10 +103,6 @@ PROBLEMS = {
         _("Too many wrong passwords"),
         _("To protect this share, password attempts from your connection are paused."),
     ),
-    "page_not_found": Problem(
-        _("Page not found"),
-        _("There is nothing at this address. Check the link you were given."),
-    ),
 }
 
 
@@ -191,9 +187,7 @@ def problem_response(
         "problem": problem,
         "kind": kind,
         "icon": problem_icon(kind, status),
-        "status": status,
         "share_id": share_id,
-        "retry_after": retry_after,
         "retry_at": timezone.now() + timedelta(seconds=retry_after) if retry_after else None,
     }
     response = render(request, "shares/problem.html", ctx, status=status)
