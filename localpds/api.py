@@ -37,6 +37,7 @@ from .tokens import access_token_user
 from .validation import Body, parse_query
 from .wire import (
     FILE_FIELDS,
+    FILE_TIMES,
     anonymous_share_wire,
     drive_wire,
     file_wire,
@@ -481,11 +482,14 @@ def _file_page(
     """
     body = call.body
     order_by, descending = order
+    kind = {"name": str, "size": int}.get(order_by, datetime)
+    # Dicts of the fields the wire needs: no File instances for rows only serialised. A date
+    # order reads its key as a datetime too, for the marker.
+    fields = FILE_FIELDS + ((order_by,) if kind is datetime else ())
     items, next_marker = keyset_page(
-        # Dicts of the fields the wire needs: no File instances for rows only serialised.
-        files.values(*FILE_FIELDS),
+        files.values(*fields, **FILE_TIMES),
         key=order_by,
-        kind={"name": str, "size": int}.get(order_by, datetime),
+        kind=kind,
         descending=descending,
         marker=body.string("marker"),
         limit=body.integer("limit", default=50, minimum=1, maximum=100),
