@@ -111,6 +111,37 @@ def mask_phone(phone: str) -> str:
     return f"{phone[:3]}****{phone[-2:]}"
 
 
+# What `anonymous_share_wire` reads of a share and of its creator.
+ANONYMOUS_SHARE_FIELDS = (
+    "share_name",
+    "description",
+    "expiration",
+    "updated_at",
+    "share_pwd",
+    "share_policy",
+    "disable_preview",
+    "disable_save",
+    "disable_download",
+    "require_login",
+    "creatable",
+    "office_editable",
+    "preview_limit",
+    "save_limit",
+    "download_limit",
+    "save_download_limit",
+    "preview_count",
+    "save_count",
+    "download_count",
+    "report_count",
+    "video_preview_count",
+    "access_count",
+    "creator__nick_name",
+    "creator__user_name",
+    "creator__phone",
+    "creator__avatar",
+)
+
+
 def anonymous_share_wire(share: ShareLink, *, file_count: int) -> dict:
     """What anyone holding the share id may know: never the password itself.
 
