@@ -32,11 +32,13 @@ from .apierrors import (
 )
 from .models import File, ShareLink, User
 from .pagination import keyset_page
-from .sharetokens import MAX_EXPIRE_SEC, share_token_issue, share_token_share
+from .sharetokens import MAX_EXPIRE_SEC, TOKEN_ISSUE_FIELDS, share_token_issue, share_token_share
 from .tokens import access_token_user
 from .validation import Body, parse_query
 from .wire import (
+    ANONYMOUS_SHARE_FIELDS,
     FILE_FIELDS,
+    FILE_TIMES,
     anonymous_share_wire,
     drive_wire,
     file_wire,
@@ -364,7 +366,10 @@ def share_link_search(request: HttpRequest, call: Call) -> dict:
 
 @pds_operation(auth="anonymous")
 def share_link_get_by_anonymous(request: HttpRequest, call: Call) -> dict:
-    share = selectors.share_for_visitor(share_id=call.body.string("share_id", required=True))
+    share = selectors.share_for_visitor(
+        share_id=call.body.string("share_id", required=True),
+        fields=ANONYMOUS_SHARE_FIELDS + selectors.SHARE_TOP_FIELDS,
+    )
     file_count = selectors.share_top_files(share).count()
     return anonymous_share_wire(share, file_count=file_count)
 
@@ -373,7 +378,7 @@ def share_link_get_by_anonymous(request: HttpRequest, call: Call) -> dict:
 def share_link_get_share_token(request: HttpRequest, call: Call) -> dict:
     body = call.body
     share = selectors.share_for_visitor(
-        share_id=body.string("share_id", required=True), with_creator=False
+        share_id=body.string("share_id", required=True), fields=TOKEN_ISSUE_FIELDS
     )
     given_pwd = body.string("share_pwd", max_len=64)
     # 0 or nothing means the longest life (docs/pds-api.md#share_linkget_share_token).
@@ -481,11 +486,14 @@ def _file_page(
     """
     body = call.body
     order_by, descending = order
+    kind = {"name": str, "size": int}.get(order_by, datetime)
+    # Dicts of the fields the wire needs: no File instances for rows only serialised. A date
+    # order reads its key as a datetime too, for the marker.
+    fields = FILE_FIELDS + ((order_by,) if kind is datetime else ())
     items, next_marker = keyset_page(
-        # Dicts of the fields the wire needs: no File instances for rows only serialised.
-        files.values(*FILE_FIELDS),
+        files.values(*fields, **FILE_TIMES),
         key=order_by,
-        kind={"name": str, "size": int}.get(order_by, datetime),
+        kind=kind,
         descending=descending,
         marker=body.string("marker"),
         limit=body.integer("limit", default=50, minimum=1, maximum=100),

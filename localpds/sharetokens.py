@@ -31,6 +31,9 @@ TOKEN_SHARE_FIELDS = (
     "disable_download",
 )
 MAX_EXPIRE_SEC = 7200
+# What `share_link/get_share_token` reads of a share to check the caller and issue a token
+# (`share_token_issue`); the creator's id only, not the creator.
+TOKEN_ISSUE_FIELDS = ("pwd_version", "share_pwd", "require_login", "creator")
 
 
 def share_token_issue(*, share: ShareLink, expire_sec: int) -> tuple[str, int]:

@@ -12,6 +12,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from django.conf import settings
+from django.db import NotSupportedError
+from django.db.models import CharField, Func
 from django.utils import timezone
 
 from . import dataurls
@@ -109,6 +111,37 @@ def mask_phone(phone: str) -> str:
     return f"{phone[:3]}****{phone[-2:]}"
 
 
+# What `anonymous_share_wire` reads of a share and of its creator.
+ANONYMOUS_SHARE_FIELDS = (
+    "share_name",
+    "description",
+    "expiration",
+    "updated_at",
+    "share_pwd",
+    "share_policy",
+    "disable_preview",
+    "disable_save",
+    "disable_download",
+    "require_login",
+    "creatable",
+    "office_editable",
+    "preview_limit",
+    "save_limit",
+    "download_limit",
+    "save_download_limit",
+    "preview_count",
+    "save_count",
+    "download_count",
+    "report_count",
+    "video_preview_count",
+    "access_count",
+    "creator__nick_name",
+    "creator__user_name",
+    "creator__phone",
+    "creator__avatar",
+)
+
+
 def anonymous_share_wire(share: ShareLink, *, file_count: int) -> dict:
     """What anyone holding the share id may know: never the password itself.
 
@@ -149,15 +182,42 @@ def anonymous_share_wire(share: ShareLink, *, file_count: int) -> dict:
     }
 
 
-# What `file_wire` reads of a File: a listing fetches just these, as dicts (no model rows).
+class Rfc3339(Func):
+    """A timestamp column as `rfc3339` writes it (UTC, milliseconds cut, `Z`), in the database.
+
+    A listing writes two timestamps per item: read as the wire's text, they are not parsed
+    into aware datetimes one by one only to be formatted again. Milliseconds are cut, not
+    rounded, as `isoformat` does.
+    """
+
+    output_field = CharField()
+
+    def as_sql(self, compiler: Any, connection: Any, *args: Any, **kwargs: Any) -> Any:
+        raise NotSupportedError(f"Rfc3339 has no SQL for {connection.vendor}.")
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra_context: Any) -> Any:
+        # Django stores SQLite timestamps as naive UTC text, `YYYY-MM-DD HH:MM:SS[.ffffff]`.
+        template = (
+            "replace(substr(%(expressions)s, 1, 19), ' ', 'T')"
+            " || substr(%(expressions)s || '.000', 20, 4) || 'Z'"
+        )
+        return super().as_sql(compiler, connection, template=template, **extra_context)
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra_context: Any) -> Any:
+        template = (
+            """to_char(%(expressions)s AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')"""
+        )
+        return super().as_sql(compiler, connection, template=template, **extra_context)
+
+
+# What `file_wire` reads of a File: a listing fetches just these, as dicts (no model rows),
+# with its timestamps as text (FILE_TIMES).
 FILE_FIELDS = (
     "file_id",
     "name",
     "type",
     "parent_id",
     "drive_id",
-    "created_at",
-    "updated_at",
     "description",
     "size",
     "content_type",
@@ -167,9 +227,15 @@ FILE_FIELDS = (
 )
 
 
+FILE_TIMES = {"created_text": Rfc3339("created_at"), "updated_text": Rfc3339("updated_at")}
+
+
 def file_row(file: File) -> dict:
-    """A File as the dict a listing's `.values(*FILE_FIELDS)` gives."""
-    return {name: getattr(file, name) for name in FILE_FIELDS}
+    """A File as the dict a listing's `.values(*FILE_FIELDS, **FILE_TIMES)` gives."""
+    row = {name: getattr(file, name) for name in FILE_FIELDS}
+    row["created_text"] = rfc3339(file.created_at)
+    row["updated_text"] = rfc3339(file.updated_at)
+    return row
 
 
 def file_wire(
@@ -189,7 +255,7 @@ def file_wirer(
     share: ShareLink | None = None,
     top_ids: frozenset[str] = frozenset(),
 ) -> Callable[[Mapping[str, Any]], dict]:
-    """What turns a row of `FILE_FIELDS` into a File, for every item of one listing.
+    """What turns a row of `FILE_FIELDS` and `FILE_TIMES` into a File, for each item listed.
 
     See docs/pds-api.md#file-object.
 
@@ -218,8 +284,8 @@ def file_wirer(
             "drive_id": str(row["drive_id"]),
             "domain_id": domain_id,
             "status": "available",
-            "created_at": rfc3339(row["created_at"]),
-            "updated_at": rfc3339(row["updated_at"]),
+            "created_at": row["created_text"],
+            "updated_at": row["updated_text"],
             "description": row["description"],
         }
         if share_id is not None:

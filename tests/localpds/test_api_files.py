@@ -5,6 +5,7 @@ See docs/pds-api.md#files.
 The security core: a share token reads only inside its share, whatever file id is guessed.
 """
 
+from datetime import UTC, datetime, timedelta, timezone
 from urllib.parse import urlsplit
 
 import pytest
@@ -84,6 +85,26 @@ def test_the_owner_lists_a_folder_with_the_file_wire_fields(alice, tree):
     assert folder["type"] == "folder"
     assert "size" not in folder and "url" not in folder
     assert items["top.txt"]["thumbnail"] == ""
+
+
+@pytest.mark.parametrize(
+    ("when", "wire"),
+    [
+        (datetime(2025, 3, 1, 9, 0, tzinfo=UTC), "2025-03-01T09:00:00.000Z"),
+        (datetime(2025, 3, 1, 9, 0, 5, 123999, tzinfo=UTC), "2025-03-01T09:00:05.123Z"),
+        (
+            datetime(2025, 3, 1, 23, 59, 59, 999999, tzinfo=timezone(timedelta(hours=-5))),
+            "2025-03-02T04:59:59.999Z",
+        ),
+    ],
+)
+def test_a_listing_writes_timestamps_as_file_get_does(alice, tree, when, wire):
+    file = make_file(drive_of(alice), "dated.txt", parent=tree.sub, created_at=when)
+
+    listed = as_owner("list", alice, parent_file_id=tree.sub.file_id).json()["items"]
+    item = next(item for item in listed if item["file_id"] == file.file_id)
+    got = as_owner("get", alice, file_id=file.file_id).json()
+    assert item["created_at"] == item["updated_at"] == got["created_at"] == wire
 
 
 def test_data_urls_are_absolute_on_the_pds_host(alice, tree):
