@@ -37,6 +37,7 @@ def _hmac_base(secret: str) -> "hmac.HMAC":
 
 
 def _signature(file_id: str, kind: str, expires: int, file_name: str) -> str:
+    """The HMAC of one data URL: what it names, serves and until when, and the download name."""
     mac = _hmac_base(settings.SECRET_KEY).copy()
     mac.update(f"{file_id}\n{kind}\n{expires}\n{file_name}".encode())
     return mac.hexdigest()
@@ -53,7 +54,6 @@ class Signer:
     def __init__(self, request: HttpRequest, expire_sec: int = DEFAULT_EXPIRE_SEC) -> None:
         self.request = request
         self.expires = int(time.time()) + expire_sec
-        self._mac = _hmac_base(settings.SECRET_KEY)
         # Worked out at the first URL, as before: a page of folders reads no host at all.
         self._base: str | None = None
         self._paths: dict[str, tuple[str, str]] = {}
@@ -75,9 +75,7 @@ class Signer:
         """An absolute signed URL for `kind` of `file_id`, expiring at `self.expires`."""
         if kind not in KINDS:
             raise ValueError(kind)
-        mac = self._mac.copy()
-        mac.update(f"{file_id}\n{kind}\n{self.expires}\n{file_name}".encode())
-        signature = mac.hexdigest()
+        signature = _signature(file_id, kind, self.expires, file_name)
         if file_name:
             query = urlencode({"e": self.expires, "s": signature, "n": file_name})
         else:
