@@ -135,11 +135,17 @@ CSRF_COOKIE_SECURE = env_bool("LOCALPDS_CSRF_COOKIE_SECURE", HTTPS)
 CSRF_TRUSTED_ORIGINS = env_list("LOCALPDS_CSRF_TRUSTED_ORIGINS")
 # The drive's own page for a refused form (an expired sign-in page, cookies off).
 CSRF_FAILURE_VIEW = "localpds.oauth.csrf_failure"
-SECURE_PROXY_SSL_HEADER = (
-    ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("LOCALPDS_TRUST_X_FORWARDED_PROTO") else None
-)
-SECURE_SSL_REDIRECT = env_bool("LOCALPDS_SECURE_SSL_REDIRECT", False)
-SECURE_HSTS_SECONDS = env_int("LOCALPDS_SECURE_HSTS_SECONDS", 0)
+TRUST_X_FORWARDED_PROTO = env_bool("LOCALPDS_TRUST_X_FORWARDED_PROTO")
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if TRUST_X_FORWARDED_PROTO else None
+# As the portal does: behind https, plain http is redirected (only when the proxy says the
+# scheme, or the redirect would loop) and browsers are told to remember it for a year.
+SECURE_SSL_REDIRECT = env_bool("LOCALPDS_SECURE_SSL_REDIRECT", HTTPS and TRUST_X_FORWARDED_PROTO)
+SECURE_HSTS_SECONDS = env_int("LOCALPDS_SECURE_HSTS_SECONDS", 365 * 24 * 3600 if HTTPS else 0)
+# Subdomains and the browsers' preload list are the domain owner's decision, not this site's:
+# off unless set, and Django's reminders of them (W005, W021) are silenced on purpose.
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("LOCALPDS_SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("LOCALPDS_SECURE_HSTS_PRELOAD", False)
+SILENCED_SYSTEM_CHECKS = ["security.W005", "security.W021"]
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

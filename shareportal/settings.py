@@ -131,11 +131,19 @@ CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", HTTPS)
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 # Our own private page (no-store, noindex, a way back) instead of Django's technical one.
 CSRF_FAILURE_VIEW = "shareportal.shares.views.csrf_failure"
-SECURE_PROXY_SSL_HEADER = (
-    ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("TRUST_X_FORWARDED_PROTO") else None
-)
-SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
-SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
+TRUST_X_FORWARDED_PROTO = env_bool("TRUST_X_FORWARDED_PROTO")
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if TRUST_X_FORWARDED_PROTO else None
+# A site declared https (PUBLIC_BASE_URL) redirects plain http and asks browsers to remember
+# that (HSTS, a year; Django sends it on https answers only). The redirect needs the proxy to
+# say the scheme: without TRUST_X_FORWARDED_PROTO every request behind it looks like http and
+# would be redirected forever.
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", HTTPS and TRUST_X_FORWARDED_PROTO)
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 365 * 24 * 3600 if HTTPS else 0)
+# Subdomains and the browsers' preload list are the domain owner's decision, not this site's:
+# off unless set, and Django's reminders of them (W005, W021) are silenced on purpose.
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+SILENCED_SYSTEM_CHECKS = ["security.W005", "security.W021"]
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 # Share ids are in our URLs; "same-origin" keeps them from leaking to any other site.
