@@ -7,5 +7,6 @@ urlpatterns = [
     path("dashboard/", include("shareportal.dashboard.urls")),
 ]
 
+handler400 = "shareportal.shares.views.bad_request"
 handler404 = "shareportal.shares.views.page_not_found"
 handler500 = "shareportal.shares.views.server_error"

@@ -16,6 +16,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.sessions.backends.base import SessionBase, UpdateError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.middleware.csrf import rotate_token
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django_htmx.http import HttpResponseClientRedirect
@@ -49,6 +50,9 @@ def owner_remember(*, request: HttpRequest, tokens: OAuthTokens, user: User, dri
     before (a visitor's share tokens) stays.
     """
     request.session.cycle_key()
+    # A new CSRF secret too, as Django's own login() does: a token seen before signing in
+    # (planted or read from a signed-out page) cannot post as the owner.
+    rotate_token(request)
     request.session[OWNER_KEY] = {
         "access_token": tokens.access_token,
         "refresh_token": tokens.refresh_token,

@@ -212,6 +212,11 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
     return render(request, "404.html", {}, status=404)
 
 
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """Our 400 (`handler400`): a request Django refused (a bad Host header, a broken form)."""
+    return problem_response(request, "bad_request", status=400)
+
+
 def server_error(request: HttpRequest) -> HttpResponse:
     """Our 500 (`handler500`): a plain page from a template that needs no context."""
     return HttpResponse(loader.get_template("500.html").render(), status=500)

@@ -398,3 +398,14 @@ def test_a_refused_refresh_with_no_parallel_winner_gives_up_after_a_short_wait(
 
     assert response["Location"].startswith("/dashboard/signin/")
     assert 0 < sum(waited) <= 5
+
+
+def test_signing_in_gives_a_new_csrf_secret(client, pds):
+    # The CSRF cookie the browser had before signing in (its own, or one planted in it).
+    client.cookies[settings.CSRF_COOKIE_NAME] = "a" * 32
+    before = client.cookies[settings.CSRF_COOKIE_NAME].value
+
+    done = sign_in(client, pds)
+
+    assert settings.CSRF_COOKIE_NAME in done.cookies
+    assert client.cookies[settings.CSRF_COOKIE_NAME].value != before

@@ -61,3 +61,15 @@ def test_a_form_sent_without_its_csrf_token_gets_our_private_403():
     assert response["Cache-Control"] == "no-store, private"
     assert response["X-Robots-Tag"] == "noindex"
     assert "frame-ancestors 'none'" in response["Content-Security-Policy"]
+
+
+def test_a_request_django_refuses_gets_our_private_400_page():
+    # A Host header outside ALLOWED_HOSTS is refused by Django itself, before any view.
+    response = Client(raise_request_exception=False).get("/", headers={"host": "evil.example"})
+
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "This address is not valid" in page
+    assert "Bad Request" not in page  # not Django's bare page
+    assert response["Cache-Control"] == "no-store, private"
+    assert response["X-Robots-Tag"] == "noindex"
