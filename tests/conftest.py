@@ -113,8 +113,14 @@ class LivePds:
         return requests.post(f"{self.url}/v2/{operation}", json=body, headers=headers, timeout=10)
 
 
-def start_gunicorn(app: str, *, port: int, env: dict[str, str], log: Path) -> subprocess.Popen:
-    """Start `app` under gunicorn on 127.0.0.1:`port` as production does; output goes to `log`."""
+def start_gunicorn(
+    app: str, *, port: int, env: dict[str, str], log: Path, access_log: bool = False
+) -> subprocess.Popen:
+    """Start `app` under gunicorn on 127.0.0.1:`port` as production does; output goes to `log`.
+
+    `access_log` adds the access log the Procfile asks for (`--access-logfile -`), in the same
+    output.
+    """
     with log.open("wb") as log_file:
         return subprocess.Popen(
             [
@@ -132,6 +138,7 @@ def start_gunicorn(app: str, *, port: int, env: dict[str, str], log: Path) -> su
                 "8",
                 # Test servers running side by side would fight over gunicorn's one socket.
                 "--no-control-socket",
+                *(["--access-logfile", "-"] if access_log else []),
             ],
             cwd=BASE_DIR,
             env=env,
