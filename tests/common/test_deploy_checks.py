@@ -3,17 +3,16 @@
 import os
 import secrets
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-BASE_DIR = Path(__file__).resolve().parent.parent.parent
+from .python_process import run_python
 
 
 def run(command: list[str], tmp_path: Path, **variables: str) -> subprocess.CompletedProcess:
     # Only what a deployment sets: nothing from the developer's environment or .env decides.
-    env = {"PATH": os.environ["PATH"], "HOME": str(tmp_path), "PYTHONPATH": str(BASE_DIR)}
+    env = {"PATH": os.environ["PATH"], "HOME": str(tmp_path)}
     env |= {
         "DEBUG": "0",
         "DATA_DIR": str(tmp_path / "portal"),
@@ -24,15 +23,7 @@ def run(command: list[str], tmp_path: Path, **variables: str) -> subprocess.Comp
         "LOCALPDS_PORTAL_URL": "",
         **variables,
     }
-    return subprocess.run(
-        [sys.executable, *command],
-        cwd=BASE_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    return run_python(*command, env=env)
 
 
 # The README's production settings: https, behind a TLS proxy that says the scheme.

@@ -3,13 +3,11 @@
 import json
 import os
 import secrets
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-BASE_DIR = Path(__file__).resolve().parent.parent.parent
+from .python_process import run_python
 
 PROBE = """
 import json
@@ -35,15 +33,7 @@ def drive_settings(tmp_path: Path, **extra: str) -> dict:
         "LOCALPDS_CSRF_COOKIE_SECURE": "",
         **extra,
     }
-    done = subprocess.run(
-        [sys.executable, "-c", PROBE],
-        cwd=tmp_path,
-        env=env | {"PYTHONPATH": str(BASE_DIR)},
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    done = run_python("-c", PROBE, env=env, cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout)
 

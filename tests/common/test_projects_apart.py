@@ -4,10 +4,9 @@ import json
 import os
 import secrets
 import subprocess
-import sys
 from pathlib import Path
 
-BASE_DIR = Path(__file__).resolve().parent.parent.parent
+from .python_process import run_python
 
 PROBE = """
 import json, sys
@@ -40,15 +39,7 @@ def run_probe(settings_module: str, tmp_path: Path, **extra: str) -> subprocess.
         "LOCALPDS_DATA_DIR": str(tmp_path / "drive"),
         **extra,
     }
-    return subprocess.run(
-        [sys.executable, "-c", PROBE],
-        cwd=BASE_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    return run_python("-c", PROBE, env=env)
 
 
 def probe(settings_module: str, tmp_path: Path) -> dict:
