@@ -102,9 +102,8 @@ DATABASES = {
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# The cache holds the password-attempt counters, so it must be shared by every process of a
-# deployment: Redis when REDIS_URL is set, otherwise files in the data directory, which all
-# gunicorn workers on one machine see.
+# The cache is shared by every process of a deployment: Redis when REDIS_URL is set,
+# otherwise files in the data directory, which all gunicorn workers on one machine see.
 REDIS_URL = env_str("REDIS_URL")
 CACHES = {
     "default": cache_setting(
@@ -174,6 +173,18 @@ PDS_OAUTH_AUTHORIZE_URL = env_str(
 PDS_OAUTH_REDIRECT_URI = env_str(
     "PDS_OAUTH_REDIRECT_URI", f"{PUBLIC_BASE_URL}/dashboard/oauth/callback/"
 )
+
+# The share password throttle (shares/throttling.py): its counters live in the portal's
+# database, or in Redis when THROTTLE_REDIS_URL (by default REDIS_URL) is set, so that every
+# machine shares them. Give it a Redis that does not evict keys (not an LRU cache's), and a
+# timeout short enough that a hung Redis costs a visitor little: the password form then answers
+# 503 rather than letting guesses through unthrottled.
+THROTTLE_REDIS_URL = env_str("THROTTLE_REDIS_URL", REDIS_URL)
+THROTTLE_KEY_PREFIX = env_str("THROTTLE_KEY_PREFIX", "shareportal-web:throttle")
+THROTTLE_REDIS_TIMEOUT = env_float("THROTTLE_REDIS_TIMEOUT", 0.5)
+# Wrong passwords one share takes from all addresses together in an hour before each address
+# is held to a few tries on it.
+PASSWORD_SHARE_BUDGET = env_int("PASSWORD_SHARE_BUDGET", 100)
 
 # Visitors' password attempts are throttled by client address. The address is the
 # connection's peer unless it is one of these proxies, whose X-Forwarded-For is believed.

@@ -103,6 +103,13 @@ PROBLEMS = {
         _("Too many wrong passwords"),
         _("To protect this share, password attempts from your connection are paused."),
     ),
+    "throttle_unavailable": Problem(
+        _("Passwords cannot be checked right now"),
+        _(
+            "To protect this share, passwords are checked only while we can count the attempts, "
+            "and that is failing. Nothing was tried; please try again shortly."
+        ),
+    ),
 }
 
 

@@ -26,7 +26,7 @@ from shareportal.pds import errors
 from shareportal.pds.client import get_client
 from shareportal.pds.types import AnonymousShare, DownloadUrl, FileItem, Page
 
-from . import selectors
+from . import selectors, throttling
 from .selectors import ShareFacts
 
 # A held token is used until this many seconds before PDS said it ends, so that it does not
@@ -131,6 +131,25 @@ def share_unlock(*, request: HttpRequest, share_id: str, password: str) -> str:
         request=request, share_id=share_id, token=token.share_token, expires_in=token.expires_in
     )
     return token.share_token
+
+
+def share_unlock_throttled(*, request: HttpRequest, share_id: str, password: str) -> str:
+    """`share_unlock` behind the password throttle: the attempt counts before PDS is asked.
+
+    Raises `throttling.Throttled` or `throttling.ThrottleUnavailable` without asking PDS, and
+    `SharePasswordWrong`, recorded for the owner, when the password is not the share's. A
+    right password gives its attempt back. Any other failure keeps it counted: the drive may
+    have checked the password before failing.
+    """
+    address = throttling.client_address(request)
+    reservation = throttling.password_attempt_reserve(address=address, share_id=share_id)
+    try:
+        token = share_unlock(request=request, share_id=share_id, password=password)
+    except errors.SharePasswordWrong:
+        throttling.password_failure_record(address=address, share_id=share_id)
+        raise
+    throttling.password_attempt_release(reservation)
+    return token
 
 
 def share_token_get(*, request: HttpRequest, facts: ShareFacts) -> str:

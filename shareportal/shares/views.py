@@ -32,9 +32,9 @@ from .services import (
     share_facts_remember,
     share_for_landing,
     share_token_held,
-    share_unlock,
+    share_unlock_throttled,
 )
-from .throttling import client_address, password_attempt_retry_after, password_failure_record
+from .throttling import Throttled, ThrottleUnavailable
 
 logger = logging.getLogger(__name__)
 
@@ -113,18 +113,29 @@ def download(request: HttpRequest, *, share_id: str, file_id: str) -> HttpRespon
 
 def _unlock(request: HttpRequest, share_id: str) -> HttpResponse:
     """The password form's POST: throttled, then PDS checks it; the right one redirects (PRG)."""
-    address = client_address(request)
-    wait = password_attempt_retry_after(address=address, share_id=share_id)
-    if wait:
-        return problem_response(
-            request, "too_many_attempts", status=429, share_id=share_id, retry_after=wait
-        )
     form = PasswordForm(request.POST)
     if form.is_valid():
         try:
-            share_unlock(request=request, share_id=share_id, password=form.cleaned_data["password"])
+            share_unlock_throttled(
+                request=request, share_id=share_id, password=form.cleaned_data["password"]
+            )
+        except Throttled as exc:
+            return problem_response(
+                request,
+                "too_many_attempts",
+                status=429,
+                share_id=share_id,
+                retry_after=exc.retry_after,
+            )
+        except ThrottleUnavailable as exc:
+            return problem_response(
+                request,
+                "throttle_unavailable",
+                status=503,
+                share_id=share_id,
+                retry_after=exc.retry_after,
+            )
         except errors.SharePasswordWrong:
-            password_failure_record(address=address, share_id=share_id)
             form.add_error("password", _("That password is not right. Check it and try again."))
         else:
             response = HttpResponseRedirect(_next_url(request, share_id))
