@@ -8,6 +8,7 @@ from django.conf import settings
 
 from shareportal.pds.client import get_client
 from shareportal.pds.types import FileItem, Page, ShareLink
+from shareportal.shares.throttling import FailureSummary, password_failures_recent
 
 SHARES_PAGE_SIZE = 25
 FILES_PAGE_SIZE = 50
@@ -71,3 +72,12 @@ def share_public_url(share_id: str) -> str:
     PDS's `share_url` is not used: on a real PDS domain it points at the drive's own web app.
     """
     return f"{settings.PUBLIC_BASE_URL}/s/{share_id}/"
+
+
+def password_failures(*, shares: list[ShareLink]) -> dict[str, FailureSummary]:
+    """Wrong passwords tried on these shares in the last 24 hours, by share id.
+
+    Read from the portal's own record, not the drive's; {} when there is none, or when it
+    cannot be read, so that the list shows regardless.
+    """
+    return password_failures_recent(share.share_id for share in shares)

@@ -128,6 +128,7 @@ def index(request: OwnerHttpRequest) -> HttpResponse:
             "Clear the creator to see your own."
         )
         return render(request, "dashboard/index.html", ctx, status=403)
+    ctx["failures"] = selectors.password_failures(shares=ctx["page"].items)
     template = "dashboard/index.html#rows" if request.htmx else "dashboard/index.html"
     return render(request, template, ctx)
 
@@ -244,7 +245,12 @@ def _picker_folder(request: OwnerHttpRequest, picker: forms.Picker) -> Page[File
 def share_detail(request: OwnerHttpRequest, share_id: str) -> HttpResponse:
     """One share: its link, password, QR code. For htmx, its row of the list."""
     share = request.owner.call(selectors.share_link_get, share_id=share_id)
-    ctx = {"owner": request.owner, "share": share, "created": "created" in request.GET}
+    ctx = {
+        "owner": request.owner,
+        "share": share,
+        "created": "created" in request.GET,
+        "failures": selectors.password_failures(shares=[share]),
+    }
     if request.htmx:
         return render(request, "dashboard/index.html#row", ctx)
     return render(request, "dashboard/share_detail.html", ctx)
@@ -339,6 +345,8 @@ def share_qr(request: OwnerHttpRequest, share_id: str) -> HttpResponse:
 def _row_or_back(request: HtmxHttpRequest, share: ShareLink, message: str) -> HttpResponse:
     """After a change: the share's new row for htmx, else back to the list (post/redirect/get)."""
     if request.htmx:
-        return render(request, "dashboard/index.html#row", {"share": share, "flash": message})
+        failures = selectors.password_failures(shares=[share])
+        ctx = {"share": share, "flash": message, "failures": failures}
+        return render(request, "dashboard/index.html#row", ctx)
     messages.success(request, message)
     return redirect("dashboard:index")

@@ -1,10 +1,15 @@
 """Template filters of the dashboard."""
 
+from typing import Any
+
 from django import template
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from shareportal import display
 from shareportal.pds.types import FileItem, ShareLink
+from shareportal.shares.throttling import FailureSummary
 
 from ..selectors import share_public_url
 
@@ -27,3 +32,29 @@ def is_expired(share: ShareLink) -> bool:
 def file_icon(item: FileItem) -> str:
     """The icon of a file or folder of the picker, as the share listings draw it."""
     return display.file_icon(item)
+
+
+@register.filter
+def failures_of(failures: Any, share: ShareLink) -> FailureSummary | None:
+    """The wrong passwords of this share in `failures` (by share id), if it had any.
+
+    A page rendered without them (`failures` absent: the empty string) shows none.
+    """
+    if not isinstance(failures, dict):
+        return None
+    return failures.get(share.share_id)
+
+
+@register.filter
+def failure_words(failed: FailureSummary) -> str:
+    """ "23 wrong passwords in the last 24 hours, from 7 addresses"."""
+    tries = ngettext("%(count)d wrong password", "%(count)d wrong passwords", failed.count) % {
+        "count": failed.count
+    }
+    addresses = ngettext("from %(count)d address", "from %(count)d addresses", failed.addresses) % {
+        "count": failed.addresses
+    }
+    return _("%(tries)s in the last 24 hours, %(addresses)s") % {
+        "tries": tries,
+        "addresses": addresses,
+    }
