@@ -114,12 +114,18 @@ class LivePds:
 
 
 def start_gunicorn(
-    app: str, *, port: int, env: dict[str, str], log: Path, access_log: bool = False
+    app: str,
+    *,
+    port: int,
+    env: dict[str, str],
+    log: Path,
+    access_log: bool = False,
+    workers: int = 1,
 ) -> subprocess.Popen:
     """Start `app` under gunicorn on 127.0.0.1:`port` as production does; output goes to `log`.
 
     `access_log` adds the access log the Procfile asks for (`--access-logfile -`), in the same
-    output.
+    output; `workers` is how many processes (of 8 threads each) serve.
     """
     with log.open("wb") as log_file:
         return subprocess.Popen(
@@ -133,7 +139,7 @@ def start_gunicorn(
                 "--worker-class",
                 "gthread",
                 "--workers",
-                "1",
+                str(workers),
                 "--threads",
                 "8",
                 # Test servers running side by side would fight over gunicorn's one socket.
