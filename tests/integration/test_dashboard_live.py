@@ -126,3 +126,22 @@ def test_editing_a_share_changes_what_visitors_see(portal_settings, live_pds):
 
     assert saved.status_code == 302, saved.content.decode()
     assert "Renamed live" in visitor.get(f"/s/{share_id}/").content.decode()
+
+
+def test_the_owner_sees_wrong_passwords_tried_on_a_share_by_visitors(portal_settings, live_pds):
+    owner = Client()
+    sign_in(owner, live_pds)
+    share_id = create_share(owner, share_name="Guessed at", share_pwd="live-pass-2")
+    for n in range(3):
+        visitor = Client(REMOTE_ADDR=f"198.51.100.{n + 1}")
+        for guess in ("letmein", "password1"):
+            assert visitor.post(f"/s/{share_id}/", {"password": guess}).status_code == 400
+    assert Client().post(f"/s/{share_id}/", {"password": "live-pass-2"}).status_code == 303
+
+    listing = owner.get("/dashboard/").content.decode()
+    page = owner.get(f"/dashboard/shares/{share_id}/").content.decode()
+
+    row = re.search(rf'<tr id="share-{share_id}".*?</tr>', listing, re.S).group(0)
+    assert "6 wrong passwords in the last 24 hours, from 3 addresses" in row
+    assert "6 wrong passwords in the last 24 hours, from 3 addresses" in page
+    assert "letmein" not in listing + page
