@@ -115,7 +115,7 @@ def index(request: OwnerHttpRequest) -> HttpResponse:
         return render(request, "dashboard/index.html", ctx, status=400)
     filters = form.cleaned_data
     try:
-        ctx["page"] = owner.call(
+        page = owner.call(
             selectors.share_links_page,
             creator=filters["creator"] or owner.user_id,
             name=filters["q"],
@@ -128,7 +128,8 @@ def index(request: OwnerHttpRequest) -> HttpResponse:
             "Clear the creator to see your own."
         )
         return render(request, "dashboard/index.html", ctx, status=403)
-    ctx["failures"] = selectors.password_failures(shares=ctx["page"].items)
+    ctx["page"] = page
+    ctx["failures"] = selectors.password_failures(shares=page.items)
     template = "dashboard/index.html#rows" if request.htmx else "dashboard/index.html"
     return render(request, template, ctx)
 

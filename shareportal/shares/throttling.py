@@ -87,10 +87,10 @@ def share_rule() -> Rule:
 
 
 class Counted(NamedTuple):
-    """A counter after an increment: its count, its window's id and the seconds left in it."""
+    """A counter after an increment: its attempts, its window's id and the seconds left."""
 
     key: str
-    count: int
+    attempts: int
     window_id: str
     seconds_left: float
 
@@ -278,18 +278,18 @@ def who_of(address: str) -> str:
     return digest.hexdigest()[:32]
 
 
-def _wait(by_scope: dict[str, Counted], share: Rule) -> float:
-    """Seconds until this attempt would be allowed; 0 when it is allowed now."""
+def _wait(by_scope: dict[str, Counted], share: Rule) -> float | None:
+    """Seconds until this attempt would be allowed; None when it is allowed now."""
     pair, address, whole = by_scope["pair"], by_scope["address"], by_scope["share"]
-    waits = [0.0]
-    if pair.count > PAIR.limit:
+    waits = []
+    if pair.attempts > PAIR.limit:
         waits.append(pair.seconds_left)
-    if address.count > ADDRESS.limit:
+    if address.attempts > ADDRESS.limit:
         waits.append(address.seconds_left)
-    if whole.count > share.limit and pair.count > SATURATED_TRIES:
+    if whole.attempts > share.limit and pair.attempts > SATURATED_TRIES:
         # Tries come back when the share's hour ends or this address's 15 minutes do.
         waits.append(min(whole.seconds_left, pair.seconds_left))
-    return max(waits)
+    return max(waits) if waits else None
 
 
 def password_attempt_reserve(*, address: str, share_id: str) -> Reservation:
@@ -311,13 +311,13 @@ def password_attempt_reserve(*, address: str, share_id: str) -> Reservation:
             counted = {c.key: c for c in chosen.increment(list(keys.values()))}
             by_scope = {scope: counted[key] for scope, (key, _) in keys.items()}
             wait = _wait(by_scope, share)
-            if wait:
+            if wait is not None:
                 chosen.decrement(counted.values())
     except (redis.RedisError, DatabaseError) as exc:
         logger.warning("The password throttle's store failed: %s", type(exc).__name__)
         raise ThrottleUnavailable from exc
     _cleanup_now_and_then(chosen)
-    if wait:
+    if wait is not None:
         raise Throttled(max(1, math.ceil(wait)))
     return Reservation(store=chosen, counted=tuple(counted.values()))
 
@@ -347,7 +347,7 @@ def password_failure_record(*, address: str, share_id: str) -> None:
 class FailureSummary(NamedTuple):
     """Wrong passwords tried on one share in the last `FAILURES_SHOWN`."""
 
-    count: int
+    tries: int
     addresses: int
     last_at: datetime
 

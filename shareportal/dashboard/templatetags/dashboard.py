@@ -48,8 +48,8 @@ def failures_of(failures: Any, share: ShareLink) -> FailureSummary | None:
 @register.filter
 def failure_words(failed: FailureSummary) -> str:
     """ "23 wrong passwords in the last 24 hours, from 7 addresses"."""
-    tries = ngettext("%(count)d wrong password", "%(count)d wrong passwords", failed.count) % {
-        "count": failed.count
+    tries = ngettext("%(count)d wrong password", "%(count)d wrong passwords", failed.tries) % {
+        "count": failed.tries
     }
     addresses = ngettext("from %(count)d address", "from %(count)d addresses", failed.addresses) % {
         "count": failed.addresses
