@@ -1,14 +1,18 @@
 """The password throttle holds against parallel guesses: a portal under gunicorn with four
 workers of eight threads, the real drive behind a proxy that counts what reaches it.
 
-The default store, the portal's database (SQLite here), is what these run against.
+The default store, the portal's database, is what these run against: SQLite, or a fresh
+database on the PostgreSQL server of DATABASE_URL when that is one (`make test-postgres`).
 """
 
+import os
 import secrets
 from collections import Counter
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
+import psycopg
 import pytest
 
 from ..common.python_process import run_python
@@ -27,6 +31,26 @@ class LivePortal:
     url: str
     drive: CountingDrive
     landing: str  # the page of a password share of its own
+
+
+@contextmanager
+def portal_database(data_dir) -> Iterator[str]:
+    """The URL of a database of the portal's own for one test module, dropped after."""
+    server = os.environ.get("DATABASE_URL", "")
+    if not server.startswith(("postgres://", "postgresql://")):
+        yield f"sqlite:///{data_dir / 'db.sqlite3'}"
+        return
+    name = f"throttle_live_{secrets.token_hex(4)}"
+    base = server.rpartition("/")[0]
+    # The server's own maintenance database: the one named in DATABASE_URL may not exist.
+    maintenance = f"{base}/postgres"
+    with psycopg.connect(maintenance, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield f"{base}/{name}"
+    finally:
+        with psycopg.connect(maintenance, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def start_portal(tmp_path_factory, *, drive: CountingDrive, live_pds, env: dict, workers: int):
@@ -61,9 +85,16 @@ def start_portal(tmp_path_factory, *, drive: CountingDrive, live_pds, env: dict,
 
 @pytest.fixture(scope="module")
 def portal(live_pds, tmp_path_factory) -> Iterator[LivePortal]:
-    with counting_drive(live_pds.url) as drive:
+    with (
+        counting_drive(live_pds.url) as drive,
+        portal_database(tmp_path_factory.mktemp("portal-db")) as database,
+    ):
         process, url = start_portal(
-            tmp_path_factory, drive=drive, live_pds=live_pds, env={}, workers=4
+            tmp_path_factory,
+            drive=drive,
+            live_pds=live_pds,
+            env={"DATABASE_URL": database},
+            workers=4,
         )
         try:
             share_id, _ = new_password_share(live_pds)
