@@ -46,7 +46,11 @@ def relative(value: datetime | None) -> str:
     if value is None:
         return ""
     now = timezone.now()
-    if abs((value - now).total_seconds()) < 60:
+    seconds = (value - now).total_seconds()
+    if 0 < seconds < 60:
+        # A wait of seconds (a Retry-After) is still ahead: "just now" would read as past.
+        return gettext("in a moment")
+    if abs(seconds) < 60:
         return gettext("just now")
     if value > now:
         return gettext("in %(time)s") % {"time": timeuntil(value, now, depth=1)}

@@ -40,6 +40,7 @@ def _assert_fails_closed(response, pds) -> None:
     assert response["Retry-After"] == "30"
     page = response.content.decode()
     assert "Passwords cannot be checked right now" in page
+    assert "You can try again in a moment" in page
     assert f'href="/s/{SHARE}/"' in page
     assert calls_to(pds, "share_link/get_share_token") == []
 
