@@ -59,6 +59,10 @@ def _isolated_storage(settings, tmp_path):
     if settings.SETTINGS_MODULE == "localpds.settings":
         settings.LOCALPDS_DATA_DIR = tmp_path
         settings.LOCALPDS_BLOB_DIR = tmp_path / "blobs"
+    else:
+        # The password throttle's counters in the test database, even where the developer's
+        # REDIS_URL would put them in a Redis shared with other runs.
+        settings.THROTTLE_REDIS_URL = ""
     settings.CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     }

@@ -35,7 +35,7 @@ def clean_environment() -> dict[str, str]:
     return {
         key: value
         for key, value in os.environ.items()
-        if not key.startswith(("PDS_", "LOCALPDS_", "DJANGO_"))
+        if not key.startswith(("PDS_", "LOCALPDS_", "DJANGO_", "THROTTLE_", "PASSWORD_"))
         and key not in ("REDIS_URL", "DATABASE_URL", "DATA_DIR", "PORT", "PDS_PORT", "HOST")
     }
 
