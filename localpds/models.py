@@ -250,3 +250,22 @@ class RefreshToken(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField()
     revoked_at = models.DateTimeField(null=True, blank=True)
+
+
+class AttemptCounter(models.Model):
+    """Password attempts of one throttle key (`localpds.throttle`): a caller, a share, a user.
+
+    Moved only by single conditional UPDATEs, so concurrent workers never lose a count. Times
+    are epoch seconds, which SQL can add to and compare on SQLite and PostgreSQL alike.
+    """
+
+    # The SHA-256 of the key: no user name or address is stored, and any key fits.
+    key = models.CharField(primary_key=True, max_length=64)
+    attempts = models.PositiveIntegerField(default=0)
+    # No attempt is admitted before this moment: the backoff the last one earned.
+    next_at = models.FloatField(default=0.0)
+    # The row counts nothing from this moment on: its window and its backoff are over.
+    expires_at = models.FloatField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.key[:12]}: {self.attempts}"

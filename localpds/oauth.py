@@ -23,9 +23,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from common import clientaddr
-
-from . import oauth_services, selectors
+from . import oauth_services, selectors, throttle
 from .apierrors import REQUEST_ID_HEADER, with_request_id
 from .forms import ConsentForm, SignInForm
 from .models import User
@@ -34,11 +32,6 @@ from .tokens import ACCESS_TOKEN_LIFETIME
 from .wire import rfc3339
 
 SESSION_USER_KEY = "localpds_user_id"
-
-
-def client_address(request: HttpRequest) -> str:
-    """The browser's address: the peer, or what LOCALPDS_TRUSTED_PROXIES say it forwarded for."""
-    return clientaddr.client_address(request.META, settings.LOCALPDS_TRUSTED_PROXIES)
 
 
 @never_cache
@@ -118,16 +111,18 @@ def _sign_in(request: HttpRequest, authz: AuthorizationRequest) -> HttpResponse:
     posted = request.method == "POST" and "decision" not in request.POST
     form = SignInForm(request.POST if posted else None)
     status = 200
+    retry_after = None
     if form.is_bound and form.is_valid():
         try:
             user = oauth_services.sign_in_check(
                 user_name=form.cleaned_data["user_name"],
                 password=form.cleaned_data["password"],
-                address=client_address(request),
+                address=throttle.client_address(request),
             )
         except oauth_services.SignInRefused as exc:
             form.add_error(None, exc.message)
             status = exc.status
+            retry_after = exc.retry_after
         else:
             # A new session key and CSRF token, so nothing planted before sign-in carries over.
             request.session.cycle_key()
@@ -138,7 +133,10 @@ def _sign_in(request: HttpRequest, authz: AuthorizationRequest) -> HttpResponse:
     elif form.is_bound:
         status = 400
     ctx = {"client": authz.client, "form": form}
-    return _page(request, "localpds/signin.html", ctx, authz, status=status)
+    response = _page(request, "localpds/signin.html", ctx, authz, status=status)
+    if retry_after is not None:
+        response["Retry-After"] = str(retry_after)
+    return response
 
 
 def _consent_decide(request: HttpRequest, authz: AuthorizationRequest, user: User) -> HttpResponse:

@@ -9,28 +9,24 @@ RFC 9700 §4.14.2).
 
 import base64
 import hashlib
+import math
 import re
 import secrets
-import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
 from django.contrib.auth.hashers import check_password, make_password
-from django.core.cache import cache
 from django.db import transaction
 from django.http import QueryDict
 from django.utils import timezone
 
-from common import clientaddr
-
+from . import throttle
 from .models import AccessToken, AuthorizationCode, OAuthClient, RefreshToken, User
 from .tokens import access_token_issue, hash_token
 
 CODE_LIFETIME = timedelta(seconds=60)
 REFRESH_TOKEN_LIFETIME = timedelta(days=30)
-SIGN_IN_FAILURE_LIMIT = 10
-SIGN_IN_WINDOW_SECONDS = 15 * 60
 
 # RFC 7636 §4.1-4.2: verifiers are 43 to 128 unreserved characters; an S256 challenge is the
 # unpadded base64url of a SHA-256, always 43 characters.
@@ -75,12 +71,16 @@ class AuthorizationDenied(Exception):
 
 
 class SignInRefused(Exception):
-    """A sign-in to the drive failed; `message` is safe to show, `status` to answer with."""
+    """A sign-in to the drive failed; `message` is safe to show, `status` to answer with.
 
-    def __init__(self, message: str, *, status: int):
+    `retry_after` (seconds) is set when the password guard asks the caller to wait.
+    """
+
+    def __init__(self, message: str, *, status: int, retry_after: int | None = None):
         super().__init__(message)
         self.message = message
         self.status = status
+        self.retry_after = retry_after
 
 
 @dataclass(frozen=True)
@@ -324,39 +324,27 @@ def refresh_token_rotate(*, client: OAuthClient, refresh_token: str) -> IssuedTo
     raise _invalid_grant("The refresh token was already used or revoked.")
 
 
-def _sign_in_key(user_name: str, address: str) -> str:
-    # An IPv6 client is counted by its /64, as the portal counts password attempts.
-    who = clientaddr.counted_as(address)
-    # Hashed so that user names never sit in cache keys (and any character is a safe key).
-    digest = hashlib.sha256(f"{user_name.casefold()}\n{who}".encode()).hexdigest()
-    return f"localpds:signin-failures:{digest}"
-
-
-def _sign_in_failure_count(key: str) -> None:
-    # The window is stored with the count: a cache's incr() may reset the expiry otherwise.
-    now = time.time()
-    count, until = cache.get(key, (0, now + SIGN_IN_WINDOW_SECONDS))
-    if until <= now:
-        count, until = 0, now + SIGN_IN_WINDOW_SECONDS
-    cache.set(key, (count + 1, until), timeout=max(1, int(until - now)))
-
-
-def _sign_in_throttled(key: str) -> bool:
-    count, until = cache.get(key, (0, 0.0))
-    return count >= SIGN_IN_FAILURE_LIMIT and until > time.time()
-
-
 def sign_in_check(*, user_name: str, password: str, address: str) -> User:
     """The drive user with these credentials, or SignInRefused with a message to show.
 
-    Failures are counted per user name and client address; past the limit every attempt is
-    refused, right password or not, until the window ends.
+    Attempts go through the drive's password guard (`throttle`), per user name and address and
+    per user name: while it asks to wait, every attempt is refused, right password or not, and
+    `SignInRefused.retry_after` says for how long.
     """
-    key = _sign_in_key(user_name, address)
-    if _sign_in_throttled(key):
-        raise SignInRefused(
-            "Too many failed sign-ins. Wait 15 minutes, then try again.", status=429
+    try:
+        attempt = throttle.attempt_start(
+            kind=throttle.SIGN_IN, target=user_name.casefold(), address=address
         )
+    except throttle.TooManyAttempts as exc:
+        raise SignInRefused(
+            f"Too many failed sign-ins. Wait {wait_words(exc.retry_after)}, then try again.",
+            status=429,
+            retry_after=exc.retry_after,
+        ) from None
+    except throttle.ThrottleUnavailable:
+        raise SignInRefused(
+            "The drive cannot check sign-ins right now. Try again in a minute.", status=503
+        ) from None
     user = User.objects.filter(user_name=user_name).first()
     if user is None or not user.password:
         # Hash anyway, so that a missing account answers as slowly as a wrong password.
@@ -370,11 +358,18 @@ def sign_in_check(*, user_name: str, password: str, address: str) -> User:
 
         valid = check_password(password, user.password, setter=upgrade_hash)
     if user is None or not valid:
-        _sign_in_failure_count(key)
         raise SignInRefused("The user name or password is not correct.", status=400)
+    attempt.succeeded()
     if user.status != User.Status.ENABLED:
         raise SignInRefused("This account is disabled. Ask the drive's administrator.", status=403)
-    cache.delete(key)
     user.last_login_time = timezone.now()
     user.save(update_fields=["last_login_time"])
     return user
+
+
+def wait_words(seconds: int) -> str:
+    """A wait for people: "40 seconds", "3 minutes" (rounded up), "1 minute"."""
+    if seconds < 60:
+        return f"{seconds} second{'s' if seconds != 1 else ''}"
+    minutes = math.ceil(seconds / 60)
+    return f"{minutes} minute{'s' if minutes != 1 else ''}"

@@ -57,8 +57,9 @@ LOCALPDS_MAX_BODY_BYTES = env_int("LOCALPDS_MAX_BODY_BYTES", 1024 * 1024)
 LOCALPDS_OAUTH_CLIENT_ID = env_str("LOCALPDS_OAUTH_CLIENT_ID", "shareportal")
 LOCALPDS_OAUTH_CLIENT_SECRET = env_str("LOCALPDS_OAUTH_CLIENT_SECRET")
 
-# Sign-in attempts are throttled by client address: the peer, unless it is one of these
-# proxies (addresses or CIDR networks), whose X-Forwarded-For is then believed.
+# Share passwords and sign-ins are throttled by client address (localpds.throttle): the peer,
+# unless it is one of these proxies (addresses or CIDR networks), whose X-Forwarded-For is then
+# believed. The portal is one: list its address, or every visitor counts as the portal.
 LOCALPDS_TRUSTED_PROXIES = env_list("LOCALPDS_TRUSTED_PROXIES")
 try:
     clientaddr.trusted_networks(LOCALPDS_TRUSTED_PROXIES)
@@ -107,13 +108,15 @@ DATABASES = {
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# The cache holds sessions and the sign-in attempt counters, so every worker must share it:
-# Redis when LOCALPDS_REDIS_URL is set, otherwise files in the drive's data directory.
+# The cache holds sessions, so every worker must share it: Redis when LOCALPDS_REDIS_URL is
+# set, otherwise files in the drive's data directory. With Redis, the password attempt counters
+# live there too (otherwise in the database); their keys and the cache's start with the prefix.
 LOCALPDS_REDIS_URL = env_str("LOCALPDS_REDIS_URL")
+LOCALPDS_REDIS_KEY_PREFIX = env_str("LOCALPDS_REDIS_KEY_PREFIX", "localpds")
 CACHES = {
     "default": cache_setting(
         LOCALPDS_REDIS_URL,
-        key_prefix="localpds",
+        key_prefix=LOCALPDS_REDIS_KEY_PREFIX,
         directory=LOCALPDS_DATA_DIR / "cache",
         max_entries=env_int("LOCALPDS_CACHE_MAX_ENTRIES", 1_000_000),
     )

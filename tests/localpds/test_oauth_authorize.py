@@ -1,6 +1,7 @@
 """GET/POST /v2/oauth/authorize: the drive's sign-in and consent pages, and the redirects."""
 
 import re
+from datetime import UTC, datetime
 from urllib.parse import urlencode
 
 import pytest
@@ -183,8 +184,45 @@ def test_sign_in_is_throttled_after_ten_failures_even_with_the_right_password(cl
     response = sign_in(client, url)
 
     assert response.status_code == 429
-    assert "Too many failed sign-ins" in response.content.decode()
+    assert response["Retry-After"] == "1"
+    assert "Too many failed sign-ins. Wait 1 second, then try again." in response.content.decode()
     assert "localpds_user_id" not in client.session
+
+
+def test_a_throttled_sign_in_waits_ever_longer_then_gets_in_when_retry_after_says(
+    client, url, time_machine
+):
+    time_machine.move_to(datetime(2030, 1, 2, tzinfo=UTC), tick=False)
+    for _ in range(10):
+        sign_in(client, url, password="wrong")
+    waits = []
+    for _ in range(8):
+        refused = sign_in(client, url, password="wrong")
+        assert refused.status_code == 429
+        waits.append(int(refused["Retry-After"]))
+        time_machine.shift(waits[-1])
+        assert sign_in(client, url, password="wrong").status_code == 400
+    assert waits == [1, 2, 4, 8, 16, 32, 64, 128]
+    page = sign_in(client, url).content.decode()
+    assert "Wait 5 minutes, then try again." in page  # 256 s, rounded up
+
+    time_machine.shift(256)
+
+    assert sign_in(client, url).status_code == 303
+
+
+def test_sign_ins_to_one_account_from_many_addresses_are_spaced_out_never_locked(url, time_machine):
+    time_machine.move_to(datetime(2030, 1, 2, tzinfo=UTC), tick=False)
+    for n in range(100):
+        refused = sign_in(Client(REMOTE_ADDR=f"198.51.100.{n + 1}"), url, password="wrong")
+        assert refused.status_code == 400
+    owner = Client(REMOTE_ADDR="192.0.2.50")
+
+    waiting = sign_in(owner, url)
+    assert waiting.status_code == 429
+    time_machine.shift(int(waiting["Retry-After"]))
+
+    assert sign_in(owner, url).status_code == 303
 
 
 def test_sign_in_throttle_is_per_address(client, url):
