@@ -5,7 +5,6 @@ them share: the method, the body limit, JSON parsing, authentication, the error 
 `x-ca-request-id` header. The views below only read fields and call selectors and services.
 """
 
-import hmac
 import json
 import logging
 from collections.abc import Callable
@@ -21,7 +20,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 
-from . import dataurls, selectors, services
+from . import dataurls, selectors, services, throttle
 from .apierrors import (
     REQUEST_ID_HEADER,
     PdsApiError,
@@ -391,13 +390,11 @@ def share_link_get_share_token(request: HttpRequest, call: Call) -> dict:
         raise PdsApiError(401, "AccessTokenInvalid", "AccessToken is invalid. sign-in required")
     privileged = caller is not None and (caller.is_admin or caller.user_id == share.creator_id)
     skip_pwd = privileged and not check_share_pwd
-    if (
-        share.share_pwd
-        and not skip_pwd
-        and not hmac.compare_digest(given_pwd.encode(), share.share_pwd.encode())
-    ):
-        raise PdsApiError(
-            400, "InvalidResource.SharePwd", "The resource share_pwd is not valid. Please check."
+    if share.share_pwd and not skip_pwd:
+        # Not inside a transaction (no `writes=True`): the guard's counts must outlive the
+        # refusal of a wrong password.
+        services.share_password_check(
+            share=share, password=given_pwd, address=throttle.client_address(request)
         )
     token, expires = share_token_issue(share=share, expire_sec=expire_sec)
     services.share_count_access(share=share)

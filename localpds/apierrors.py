@@ -45,6 +45,20 @@ def internal_error() -> PdsApiError:
     )
 
 
+def too_many_requests(retry_after: int, message: str) -> PdsApiError:
+    """A 429 with the seconds to wait in `Retry-After` (docs/pds-api.md#error-codes)."""
+    return PdsApiError(
+        429,
+        "TooManyRequests",
+        f"{message} Retry after {retry_after} seconds.",
+        headers={"Retry-After": str(retry_after)},
+    )
+
+
+def service_unavailable(message: str) -> PdsApiError:
+    return PdsApiError(503, "ServiceUnavailable", message)
+
+
 def new_request_id() -> str:
     return str(uuid.uuid4()).upper()
 

@@ -4,6 +4,7 @@ Counters move with single conditional `UPDATE ... SET n = n + 1 WHERE <limit not
 statements, so concurrent visitors neither lose counts nor squeeze past a limit.
 """
 
+import hmac
 import secrets
 from typing import Any
 
@@ -11,7 +12,8 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from .apierrors import PdsApiError
+from . import throttle
+from .apierrors import PdsApiError, service_unavailable, too_many_requests
 from .models import SHARE_ID_ALPHABET, Drive, ShareLink, User
 
 
@@ -46,6 +48,33 @@ def share_create(
         share.share_msg = share_msg_new()
     share.save(force_insert=True)
     return share
+
+
+def share_password_check(*, share: ShareLink, password: str, address: str) -> None:
+    """Check a visitor's share password through the drive's guard (`throttle`), or refuse.
+
+    Raises 400 InvalidResource.SharePwd for a missing or wrong password, 429 TooManyRequests
+    with Retry-After while this caller or the share must wait (the right password too), and 503
+    when the guard's store is down: guessing is never let through uncounted.
+    """
+    wrong = PdsApiError(
+        400, "InvalidResource.SharePwd", "The resource share_pwd is not valid. Please check."
+    )
+    if not password:
+        # Not a guess: it tells nothing get_by_anonymous does not, so it is not counted.
+        raise wrong
+    try:
+        attempt = throttle.attempt_start(
+            kind=throttle.SHARE_PASSWORD, target=share.share_id, address=address
+        )
+    except throttle.TooManyAttempts as exc:
+        message = "Too many wrong passwords for this share."
+        raise too_many_requests(exc.retry_after, message) from None
+    except throttle.ThrottleUnavailable:
+        raise service_unavailable("Share passwords cannot be checked right now.") from None
+    if not hmac.compare_digest(password.encode(), share.share_pwd.encode()):
+        raise wrong
+    attempt.succeeded()
 
 
 def share_cancelled_error() -> PdsApiError:

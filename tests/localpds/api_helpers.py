@@ -81,8 +81,12 @@ def call(
     share_token: str = "",
     method: str = "post",
     raw: bytes | str | None = None,
+    **environ: str,
 ):
-    """POST `body` as JSON to /v2/<path> with the given credentials; return the response."""
+    """POST `body` as JSON to /v2/<path> with the given credentials; return the response.
+
+    `environ` adds WSGI variables, such as the caller's `REMOTE_ADDR`.
+    """
     headers = {}
     if token:
         headers["Authorization"] = f"Bearer {token}"
@@ -92,7 +96,12 @@ def call(
     client = _api_client()
     client.cookies.clear()  # each call stands alone, as a fresh client's would
     return client.generic(
-        method.upper(), f"/v2/{path}", data, content_type="application/json", headers=headers
+        method.upper(),
+        f"/v2/{path}",
+        data,
+        content_type="application/json",
+        headers=headers,
+        **environ,
     )
 
 
