@@ -186,19 +186,20 @@ class DatabaseStore:
 
     @staticmethod
     def _count(key: str, policy: Policy, now: float) -> bool:
-        # The backoff after this attempt, from the count before it (attempts + 1 after it).
-        delay = Case(
-            When(attempts__lt=policy.free - 1, then=Value(0.0)),
-            *(When(attempts=n - 1, then=Value(delay)) for n, delay in policy.steps()),
-            default=Value(policy.cap),
+        # When the next attempt may come, from the count before this one (attempts + 1 after
+        # it). Within the free attempts it stays where it was: a parallel request that read the
+        # clock a moment before this one must not find itself in a backoff of zero seconds.
+        next_at = Case(
+            When(attempts__lt=policy.free - 1, then=F("next_at")),
+            *(When(attempts=n - 1, then=Value(now + delay)) for n, delay in policy.steps()),
+            default=Value(now + policy.cap),
             output_field=FloatField(),
         )
-        until = Value(now, output_field=FloatField()) + delay
         return bool(
             AttemptCounter.objects.filter(key=key, next_at__lte=now, expires_at__gt=now).update(
                 attempts=F("attempts") + 1,
-                next_at=until,
-                expires_at=Greatest(F("expires_at"), until),
+                next_at=next_at,
+                expires_at=Greatest(F("expires_at"), next_at),
             )
         )
 
@@ -230,11 +231,9 @@ if next_at > now then
     return tostring(next_at - now)
 end
 attempts = attempts + 1
-local delay = 0
 if attempts >= free then
-    delay = math.min(cap, base * 2 ^ (attempts - free))
+    next_at = now + math.min(cap, base * 2 ^ (attempts - free))
 end
-next_at = now + delay
 expires_at = math.max(expires_at, next_at)
 redis.call('HSET', KEYS[1], 'attempts', attempts, 'next_at', tostring(next_at),
     'expires_at', tostring(expires_at))
