@@ -18,7 +18,7 @@ from .api_helpers import assert_error, call, make_share
 
 pytestmark = pytest.mark.django_db
 
-PASSWORD = "correct horse"
+PASSWORD = "correct-horse"
 START = datetime(2030, 3, 4, 5, 6, 7, tzinfo=UTC)
 
 
@@ -117,11 +117,11 @@ def test_a_new_address_gets_a_token_with_the_right_password_while_another_waits(
 
 
 def test_one_share_locked_for_a_caller_leaves_its_other_shares_alone(alice, tree, share):
-    other = make_share(alice, [tree.top], share_pwd="other password")
+    other = make_share(alice, [tree.top], share_pwd="other-password")
     fail(share, CALLER.free)
     assert_too_many(guess(share, PASSWORD))
 
-    assert guess(other, "other password").status_code == 200
+    assert guess(other, "other-password").status_code == 200
 
 
 def test_a_caller_counts_afresh_a_day_after_its_first_failure(share, clock):

@@ -20,7 +20,7 @@ from .api_helpers import assert_error, call, make_share
 pytestmark = pytest.mark.django_db
 
 REDIS_URL = os.environ.get("LOCALPDS_TEST_REDIS_URL", "redis://127.0.0.1:6379/3")
-PASSWORD = "correct horse"
+PASSWORD = "correct-horse"
 
 
 @pytest.fixture
