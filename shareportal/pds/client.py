@@ -5,6 +5,7 @@ Each method is named after the SDK operation it calls and links its section of
 `errors.py`; callers never see `requests`, JSON or HTTP statuses.
 """
 
+import ipaddress
 import logging
 import random
 import threading
@@ -130,11 +131,18 @@ class PdsClient:
         return parse.anonymous_share(data, share_id=share_id)
 
     def get_share_token(
-        self, share_id: str, share_pwd: str = "", *, expire_sec: int | None = None
+        self,
+        share_id: str,
+        share_pwd: str = "",
+        *,
+        expire_sec: int | None = None,
+        client_address: str = "",
     ) -> ShareToken:
         """A share token for reading a share, needed even without a password.
 
-        See docs/pds-api.md#share_linkget_share_token.
+        See docs/pds-api.md#share_linkget_share_token. `client_address` is the visitor's,
+        sent as X-Forwarded-For so that the drive's password guard counts each visitor, not
+        the portal (the drive believes it when it lists us in LOCALPDS_TRUSTED_PROXIES).
 
         Raises SharePasswordRequired when no password was given and one is needed, and
         SharePasswordWrong when the one given is not right.
@@ -142,7 +150,12 @@ class PdsClient:
         body: dict[str, Any] = {"share_id": share_id, "share_pwd": share_pwd}
         if expire_sec is not None:
             body["expire_sec"] = expire_sec
-        data = self._call("share_link/get_share_token", body, password_sent=bool(share_pwd))
+        data = self._call(
+            "share_link/get_share_token",
+            body,
+            password_sent=bool(share_pwd),
+            forwarded_for=client_address,
+        )
         return parse.share_token(data)
 
     def list_files(
@@ -350,6 +363,7 @@ class PdsClient:
         access_token: str = "",
         password_sent: bool = False,
         empty_ok: bool = False,
+        forwarded_for: str = "",
     ) -> dict[str, Any]:
         """POST one operation, retrying it if it is idempotent, and return the JSON object."""
         endpoint = self.auth_endpoint if form is not None else self.endpoint
@@ -359,6 +373,8 @@ class PdsClient:
             headers["x-share-token"] = share_token
         if access_token:
             headers["Authorization"] = f"Bearer {access_token}"
+        if _is_ip(forwarded_for):
+            headers["X-Forwarded-For"] = forwarded_for
         attempts = 1 + (self.max_retries if operation in IDEMPOTENT_OPERATIONS else 0)
 
         for attempt in range(1, attempts + 1):
@@ -433,6 +449,15 @@ def _scope(
             raise ValueError("reading a drive needs an access token")
         return {"drive_id": drive_id}, {"access_token": access_token}
     raise ValueError("a file call needs a share_id or a drive_id")
+
+
+def _is_ip(value: str) -> bool:
+    """Only an address goes into X-Forwarded-For: never a header's worth of anything else."""
+    try:
+        ipaddress.ip_address(value)
+    except ValueError:
+        return False
+    return True
 
 
 def _json_body(response: requests.Response, *, request_id: str, empty_ok: bool) -> dict[str, Any]:

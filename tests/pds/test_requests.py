@@ -33,6 +33,31 @@ def test_anonymous_calls_send_no_credentials(client, pds):
     }
 
 
+def test_get_share_token_forwards_the_visitors_address_as_x_forwarded_for(client, pds):
+    for _ in range(3):
+        pds.post(url("share_link/get_share_token"), json={"share_token": "t", "expires_in": 60})
+    pds.post(url("share_link/get_by_anonymous"), json=anonymous_share_json())
+
+    client.get_share_token("7JQX1FswpQ8", "pw", client_address="198.51.100.7")
+    client.get_share_token("7JQX1FswpQ8", "pw", client_address="2001:db8::7")
+    client.get_share_token("7JQX1FswpQ8", "pw")
+    client.get_share_link_by_anonymous("7JQX1FswpQ8")
+
+    sent = [call.request.headers.get("X-Forwarded-For") for call in pds.calls]
+    assert sent == ["198.51.100.7", "2001:db8::7", None, None]
+
+
+@pytest.mark.parametrize("address", ["not an address", "198.51.100.7\r\nX-Evil: 1", "unix"])
+def test_get_share_token_forwards_nothing_that_is_not_an_address(client, pds, address):
+    pds.post(url("share_link/get_share_token"), json={"share_token": "t", "expires_in": 60})
+
+    client.get_share_token("7JQX1FswpQ8", "pw", client_address=address)
+
+    headers = pds.calls[0].request.headers
+    assert "X-Forwarded-For" not in headers
+    assert "X-Evil" not in headers
+
+
 def test_share_calls_send_the_share_token_and_share_id_but_never_a_drive_id(client, pds):
     pds.post(url("file/list"), json={"items": [], "next_marker": ""})
     pds.post(url("file/get"), json=file_json())

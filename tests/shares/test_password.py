@@ -28,6 +28,19 @@ def test_the_right_password_redirects_into_the_share(client, pds):
     assert len(pds.calls) == 1
 
 
+def test_the_password_goes_to_the_drive_with_the_visitors_address(pds, settings):
+    # The drive counts guesses per visitor only if the portal says who the visitor is.
+    settings.TRUSTED_PROXIES = ["10.0.0.1"]
+    add_token(pds, SHARE, "open sesame")
+    visitor = Client(REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.50")
+
+    response = visitor.post(f"/s/{SHARE}/", {"password": "open sesame"})
+
+    assert response.status_code == 303
+    [token_call] = calls_to(pds, "share_link/get_share_token")
+    assert token_call.request.headers["X-Forwarded-For"] == "203.0.113.50"
+
+
 def test_after_unlocking_the_share_lists_with_the_token_kept_in_the_session(client, pds):
     add_token(pds, SHARE, "open sesame")
     add_share(pds, SHARE, has_pwd=True)
