@@ -3,11 +3,13 @@
 
 Both run under gunicorn with gthread workers, as in the Procfile: `web` on $HOST:$PORT, `pds`
 (`localpds.wsgi`, its own project and settings) on $HOST:$PDS_PORT. The URLs each process is
-told about follow those ports while they are unset or the stock values of .env.example. The
-drive's demo is seeded first (`python -m localpds seed_demo`) with the same URLs. Ctrl-C or
-SIGTERM stops both; if either dies, the other is stopped too and this exits non-zero.
+told about follow those ports while they are unset or the stock values of .env.example, and
+the drive believes the X-Forwarded-For of the portal's address unless LOCALPDS_TRUSTED_PROXIES
+is set. The drive's demo is seeded first (`python -m localpds seed_demo`) with the same URLs.
+Ctrl-C or SIGTERM stops both; if either dies, the other is stopped too and this exits non-zero.
 """
 
+import ipaddress
 import json
 import os
 import signal
@@ -56,8 +58,27 @@ def environments(host: str, port: str, pds_port: str) -> tuple[dict[str, str], d
     pds = base | {
         "LOCALPDS_PORTAL_URL": follow("LOCALPDS_PORTAL_URL", STOCK_PORTAL_URL, urls.portal),
         "LOCALPDS_PUBLIC_URL": follow("LOCALPDS_PUBLIC_URL", STOCK_DRIVE_URL, urls.drive),
+        "LOCALPDS_TRUSTED_PROXIES": configured.get("LOCALPDS_TRUSTED_PROXIES")
+        or portal_addresses(host),
     }
     return web, pds
+
+
+def portal_addresses(host: str) -> str:
+    """The addresses the portal's calls to the drive come from, for LOCALPDS_TRUSTED_PROXIES.
+
+    Both run on this machine and the portal reaches the drive at `reachable_host(host)`, so its
+    calls come from that address (loopback for 127.0.0.1 and 0.0.0.0). Only a program on this
+    machine can connect from it: believing its X-Forwarded-For lets the drive's password guard
+    count each visitor, and lets nobody elsewhere choose their address, even with the drive's
+    port open to the network (HOST=0.0.0.0).
+    """
+    address = reachable_host(host)
+    try:
+        ipaddress.ip_address(address)
+    except ValueError:
+        return "127.0.0.1,::1"  # A host name, such as localhost: either loopback.
+    return address
 
 
 def gunicorn(app: str, bind: str, env: dict[str, str]) -> subprocess.Popen:

@@ -40,3 +40,28 @@ def test_configured_urls_are_kept(run_script, stock_urls, monkeypatch):
     monkeypatch.setenv("LOCALPDS_PORTAL_URL", "https://portal.example")
     _, pds = run_script.environments("127.0.0.1", "9000", "9001")
     assert pds["LOCALPDS_PORTAL_URL"] == "https://portal.example"
+
+
+@pytest.mark.parametrize(
+    ("host", "trusted"),
+    [
+        ("127.0.0.1", "127.0.0.1"),
+        ("0.0.0.0", "127.0.0.1"),
+        ("192.0.2.10", "192.0.2.10"),
+        ("localhost", "127.0.0.1,::1"),
+    ],
+)
+def test_the_drive_believes_the_portals_own_address_for_the_visitors(
+    run_script, monkeypatch, host, trusted
+):
+    # The portal forwards each visitor's address; the drive counts password guesses by it.
+    monkeypatch.delenv("LOCALPDS_TRUSTED_PROXIES", raising=False)
+    web, pds = run_script.environments(host, "9000", "9001")
+    assert pds["LOCALPDS_TRUSTED_PROXIES"] == trusted
+    assert "LOCALPDS_TRUSTED_PROXIES" not in web
+
+
+def test_configured_trusted_proxies_of_the_drive_are_kept(run_script, monkeypatch):
+    monkeypatch.setenv("LOCALPDS_TRUSTED_PROXIES", "10.0.0.0/8")
+    _, pds = run_script.environments("127.0.0.1", "9000", "9001")
+    assert pds["LOCALPDS_TRUSTED_PROXIES"] == "10.0.0.0/8"
