@@ -72,6 +72,9 @@ def pds_environment(
         "LOCALPDS_PORTAL_URL": portal_url,
         "LOCALPDS_OAUTH_CLIENT_ID": "shareportal",
         "LOCALPDS_OAUTH_CLIENT_SECRET": client_secret,
+        # As `make run` sets it: the portal calls from here and forwards each visitor's address,
+        # which the drive's password guard counts by.
+        "LOCALPDS_TRUSTED_PROXIES": "127.0.0.1",
         "LOG_LEVEL": "WARNING",
     }
 

@@ -28,7 +28,6 @@ from shareportal.pds.types import AnonymousShare, DownloadUrl, FileItem, Page
 
 from . import selectors, throttling
 from .selectors import ShareFacts
-from .throttling import client_address
 
 # A held token is used until this many seconds before PDS said it ends, so that it does not
 # expire between our check and PDS's.
@@ -124,7 +123,8 @@ def share_unlock(*, request: HttpRequest, share_id: str, password: str) -> str:
     Raises `SharePasswordWrong` when the password is not the share's.
     """
     # The visitor's address goes along, so the drive's guard counts them, not all of us.
-    token = get_client().get_share_token(share_id, password, client_address=client_address(request))
+    address = throttling.client_address(request)
+    token = get_client().get_share_token(share_id, password, client_address=address)
     if password:
         # A new session key once a password is proven, so that a session id planted in the
         # visitor's browser beforehand does not share what they unlocked.

@@ -45,7 +45,7 @@ def redis_answers() -> bool:
 def guarded_pds(request, tmp_path_factory) -> Iterator[LivePds]:
     """A drive with 2 workers that believes X-Forwarded-For from 127.0.0.1 (as `make run`)."""
     prefix = f"localpds-test-{secrets.token_hex(4)}"
-    extra = {"LOCALPDS_TRUSTED_PROXIES": "127.0.0.1"}
+    extra: dict[str, str] = {}
     if request.param == "redis":
         if not redis_answers():
             if os.environ.get("CI"):
