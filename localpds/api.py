@@ -20,7 +20,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 
-from . import dataurls, selectors, services, throttle
+from . import dataurls, listing, selectors, services, throttle
 from .apierrors import (
     REQUEST_ID_HEADER,
     PdsApiError,
@@ -246,7 +246,7 @@ SHARE_ORDERS = {
     "created_at": datetime,
     "updated_at": datetime,
 }
-FILE_ORDERS = ("name", "size", "created_at", "updated_at")
+FILE_ORDERS = tuple(listing.ORDER_KINDS)
 
 
 def _direction(body: Body, *, default: str) -> bool:
@@ -428,23 +428,36 @@ def _url_expire_sec(body: Body) -> int:
 
 @pds_operation(auth="owner_or_share")
 def file_list(request: HttpRequest, call: Call) -> dict:
+    """A page of a folder's items; see docs/pds-api.md#filelist."""
     body = call.body
     parent_file_id = body.string("parent_file_id", required=True)
     top_ids: frozenset[str] = frozenset()
     if call.share is not None:
-        files = selectors.share_folder_children(share=call.share, parent_file_id=parent_file_id)
+        children = selectors.share_folder_children(share=call.share, parent_file_id=parent_file_id)
         top_ids = selectors.share_top_ids(call.share)
     else:
         drive = selectors.drive_for_caller(
             caller=call.owner, drive_id=body.string("drive_id", required=True)
         )
-        files = selectors.folder_children(drive=drive, parent_file_id=parent_file_id)
-    file_type = body.choice("type", ("file", "folder", ""), default="")
-    if file_type:
-        files = files.filter(type=file_type)
-    if body.has("category"):
-        files = files.filter(category=body.string("category"))
-    return _file_page(request, call, files, order=_file_order(body), top_ids=top_ids)
+        children = selectors.folder_children(drive=drive, parent_file_id=parent_file_id)
+    order_by, descending = _file_order(body)
+    rows, next_marker = listing.children_page(
+        **children._asdict(),
+        file_type=body.choice("type", ("file", "folder", ""), default=""),
+        category=body.string("category") if body.has("category") else None,
+        order_by=order_by,
+        descending=descending,
+        marker=body.string("marker"),
+        limit=_page_limit(body),
+    )
+    wire = file_wirer(
+        signer=dataurls.Signer(request, _url_expire_sec(body)), share=call.share, top_ids=top_ids
+    )
+    return {"items": [wire(row) for row in rows], "next_marker": next_marker}
+
+
+def _page_limit(body: Body) -> int:
+    return body.integer("limit", default=50, minimum=1, maximum=100)
 
 
 def _file_order(body: Body) -> tuple[str, bool]:
@@ -483,7 +496,7 @@ def _file_page(
     """
     body = call.body
     order_by, descending = order
-    kind = {"name": str, "size": int}.get(order_by, datetime)
+    kind = listing.ORDER_KINDS[order_by]
     # Dicts of the fields the wire needs: no File instances for rows only serialised. A date
     # order reads its key as a datetime too, for the marker.
     fields = FILE_FIELDS + ((order_by,) if kind is datetime else ())
@@ -493,7 +506,7 @@ def _file_page(
         kind=kind,
         descending=descending,
         marker=body.string("marker"),
-        limit=body.integer("limit", default=50, minimum=1, maximum=100),
+        limit=_page_limit(body),
     )
     # One signer for the page: the key, origin, paths and expiry are worked out once.
     signer = dataurls.Signer(request, _url_expire_sec(body))

@@ -4,10 +4,13 @@ Each selector either returns what the caller may see or raises the `PdsApiError`
 with (docs/pds-api.md#error-codes), so views never decide permissions themselves.
 """
 
+from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import NamedTuple
 
 from django.db.models import Model, Q, QuerySet
 
+from . import listing
 from .apierrors import PdsApiError
 from .models import ROOT, Drive, File, ShareLink, User
 from .validation import Condition, parse_rfc3339
@@ -92,12 +95,33 @@ def _listable(parent: File) -> File:
     return parent
 
 
-def folder_children(*, drive: Drive, parent_file_id: str) -> QuerySet[File]:
+class Children(NamedTuple):
+    """Which items of a drive a listing shows (`listing.children_page`).
+
+    A folder's items (`parent_id`; None is the drive's top level), or, for a share of chosen
+    items, those items (`file_ids`).
+    """
+
+    drive_id: int
+    parent_id: str | None = None
+    file_ids: list[str] | None = None
+
+
+def _folder_checked(*, drive_id: int, file_id: str, inside: Callable[[str], bool]) -> None:
+    """404 unless `file_id` is a file of the drive whose path `inside` accepts; 400 if a file."""
+    found = listing.file_type_and_path(drive_id=drive_id, file_id=file_id)
+    if found is None or not inside(found[1]):
+        raise file_not_found(file_id)
+    if found[0] != File.Type.FOLDER:
+        raise _not_a_folder()
+
+
+def folder_children(*, drive: Drive, parent_file_id: str) -> Children:
     """The items directly inside a folder of the drive (`root`: its top level)."""
     if parent_file_id == ROOT:
-        return File.objects.filter(drive=drive, parent=None)
-    parent = _listable(file_in_drive(drive=drive, file_id=parent_file_id))
-    return File.objects.filter(drive=drive, parent=parent)
+        return Children(drive.pk)
+    _folder_checked(drive_id=drive.pk, file_id=parent_file_id, inside=lambda id_path: True)
+    return Children(drive.pk, parent_id=parent_file_id)
 
 
 # Share links seen by their owner or an administrator
@@ -283,20 +307,18 @@ def share_file(*, share: ShareLink, file_id: str) -> File:
     return file
 
 
-def share_folder_children(*, share: ShareLink, parent_file_id: str) -> QuerySet[File]:
+def share_folder_children(*, share: ShareLink, parent_file_id: str) -> Children:
+    """The items of a folder inside the share (`root`: the shared top-level items)."""
     if parent_file_id == ROOT:
-        return share_top_files(share)
-    # share_file's checks on the two columns they read, not a whole File row.
-    parent = first_row(
-        File.objects.filter(drive_id=share.drive_id, file_id=parent_file_id).values_list(
-            "type", "id_path"
-        )
+        if share.share_all_files:
+            return Children(share.drive_id)
+        return Children(share.drive_id, file_ids=list(share.file_id_list))
+    _folder_checked(
+        drive_id=share.drive_id,
+        file_id=parent_file_id,
+        inside=lambda id_path: _inside_share(share, id_path),
     )
-    if parent is None or not _inside_share(share, parent[1]):
-        raise file_not_found(parent_file_id)
-    if parent[0] != File.Type.FOLDER:
-        raise _not_a_folder()
-    return File.objects.filter(drive_id=share.drive_id, parent_id=parent_file_id)
+    return Children(share.drive_id, parent_id=parent_file_id)
 
 
 def share_top_ids(share: ShareLink) -> frozenset[str]:

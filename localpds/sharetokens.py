@@ -10,13 +10,14 @@ import time
 
 from django.core import signing
 
+from . import listing
 from .apierrors import PdsApiError
 from .models import ShareLink
-from .selectors import first_row, share_state_error
+from .selectors import share_state_error
 
 SALT = "localpds.share_token"
 # What is read of a share opened by a token (its state, and what file operations through it
-# need); a third of its columns, so the check on every visitor request compiles and loads less.
+# need); a third of its columns, so the check on every visitor request loads less (`listing.py`).
 # Another field is still there when read, at the cost of a query (the query-count tests see it).
 TOKEN_SHARE_FIELDS = (
     "share_id",
@@ -60,7 +61,7 @@ def share_token_share(*, token: str, share_id: str) -> ShareLink:
         raise _invalid("it was issued for another share")
     if not isinstance(expires, int) or expires <= time.time():
         raise _invalid("expired")
-    share = first_row(ShareLink.objects.only(*TOKEN_SHARE_FIELDS).filter(share_id=share_id))
+    share = listing.share_by_id(share_id=share_id, fields=TOKEN_SHARE_FIELDS)
     if share is None or share_state_error(share) is not None:
         raise _invalid("the share is no longer available")
     if share.pwd_version != version:

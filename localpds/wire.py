@@ -182,6 +182,22 @@ def anonymous_share_wire(share: ShareLink, *, file_count: int) -> dict:
     }
 
 
+# How each database writes a timestamp column as `rfc3339` does (UTC, milliseconds cut, `Z`).
+# Django stores SQLite timestamps as naive UTC text, `YYYY-MM-DD HH:MM:SS[.ffffff]`.
+_RFC3339_SQL = {
+    "sqlite": "replace(substr({0}, 1, 19), ' ', 'T') || substr({0} || '.000', 20, 4) || 'Z'",
+    "postgresql": """to_char({0} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')""",
+}
+
+
+def rfc3339_sql(vendor: str, column: str) -> str:
+    """SQL reading `column` (a timestamp) as the wire's text, for the database `vendor`."""
+    try:
+        return _RFC3339_SQL[vendor].format(column)
+    except KeyError:
+        raise NotSupportedError(f"Rfc3339 has no SQL for {vendor}.") from None
+
+
 class Rfc3339(Func):
     """A timestamp column as `rfc3339` writes it (UTC, milliseconds cut, `Z`), in the database.
 
@@ -193,21 +209,8 @@ class Rfc3339(Func):
     output_field = CharField()
 
     def as_sql(self, compiler: Any, connection: Any, *args: Any, **kwargs: Any) -> Any:
-        raise NotSupportedError(f"Rfc3339 has no SQL for {connection.vendor}.")
-
-    def as_sqlite(self, compiler: Any, connection: Any, **extra_context: Any) -> Any:
-        # Django stores SQLite timestamps as naive UTC text, `YYYY-MM-DD HH:MM:SS[.ffffff]`.
-        template = (
-            "replace(substr(%(expressions)s, 1, 19), ' ', 'T')"
-            " || substr(%(expressions)s || '.000', 20, 4) || 'Z'"
-        )
-        return super().as_sql(compiler, connection, template=template, **extra_context)
-
-    def as_postgresql(self, compiler: Any, connection: Any, **extra_context: Any) -> Any:
-        template = (
-            """to_char(%(expressions)s AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')"""
-        )
-        return super().as_sql(compiler, connection, template=template, **extra_context)
+        template = rfc3339_sql(connection.vendor, "%(expressions)s")
+        return super().as_sql(compiler, connection, template=template, **kwargs)
 
 
 # What `file_wire` reads of a File: a listing fetches just these, as dicts (no model rows),
