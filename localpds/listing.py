@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from django.db import connection
+from django.db.models import Model
 from django.utils.dateparse import parse_datetime
 
 from .apierrors import PdsApiError
@@ -34,7 +35,7 @@ ORDER_KINDS: dict[str, type] = {
 }
 
 
-def _q(model: type, field: str | None = None) -> str:
+def _q(model: type[Model], field: str | None = None) -> str:
     """The quoted name of `model`'s table, or of its `field`'s column."""
     name = model._meta.db_table if field is None else model._meta.get_field(field).column
     return connection.ops.quote_name(name)
