@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from django.db import connection
-from django.db.models import Model
+from django.db.models import Field, Model
 from django.utils.dateparse import parse_datetime
 
 from .apierrors import PdsApiError
@@ -37,8 +37,12 @@ ORDER_KINDS: dict[str, type] = {
 
 def _q(model: type[Model], field: str | None = None) -> str:
     """The quoted name of `model`'s table, or of its `field`'s column."""
-    name = model._meta.db_table if field is None else model._meta.get_field(field).column
-    return connection.ops.quote_name(name)
+    if field is None:
+        return connection.ops.quote_name(model._meta.db_table)
+    found = model._meta.get_field(field)
+    if not isinstance(found, Field) or found.column is None:
+        raise LookupError(f"{model.__name__}.{field} has no column")
+    return connection.ops.quote_name(found.column)
 
 
 FILES, FILE_ID, DRIVE, PARENT = _q(File), _q(File, "file_id"), _q(File, "drive"), _q(File, "parent")
