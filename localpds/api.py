@@ -17,7 +17,7 @@ from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.db import transaction
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 
 from . import dataurls, listing, selectors, services, throttle
@@ -27,6 +27,7 @@ from .apierrors import (
     error_response,
     internal_error,
     invalid_parameter,
+    json_response,
     new_request_id,
 )
 from .models import File, ShareLink, User
@@ -171,7 +172,7 @@ def _run(request: HttpRequest, view, *, auth: Auth, status: int, writes: bool) -
         payload = view(request, call)
     if status == 204:
         return HttpResponse(status=204)
-    return JsonResponse(payload, status=status)
+    return json_response(payload, status=status)
 
 
 @csrf_exempt

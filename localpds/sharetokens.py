@@ -16,21 +16,6 @@ from .models import ShareLink
 from .selectors import share_state_error
 
 SALT = "localpds.share_token"
-# What is read of a share opened by a token (its state, and what file operations through it
-# need); a third of its columns, so the check on every visitor request loads less (`listing.py`).
-# Another field is still there when read, at the cost of a query (the query-count tests see it).
-TOKEN_SHARE_FIELDS = (
-    "share_id",
-    "drive_id",
-    "file_id_list",
-    "share_all_files",
-    "cancelled_at",
-    "status",
-    "expiration",
-    "pwd_version",
-    "disable_preview",
-    "disable_download",
-)
 MAX_EXPIRE_SEC = 7200
 # What `share_link/get_share_token` reads of a share to check the caller and issue a token
 # (`share_token_issue`); the creator's id only, not the creator.
@@ -61,7 +46,7 @@ def share_token_share(*, token: str, share_id: str) -> ShareLink:
         raise _invalid("it was issued for another share")
     if not isinstance(expires, int) or expires <= time.time():
         raise _invalid("expired")
-    share = listing.share_by_id(share_id=share_id, fields=TOKEN_SHARE_FIELDS)
+    share = listing.token_share(share_id)
     if share is None or share_state_error(share) is not None:
         raise _invalid("the share is no longer available")
     if share.pwd_version != version:
