@@ -82,3 +82,9 @@ def _isolated_storage(settings, tmp_path):
     from django.core.cache import cache
 
     cache.clear()
+    if settings.SETTINGS_MODULE != "localpds.settings":
+        # The process's PDS client keeps what it learnt of the drive (its circuit breakers,
+        # retry budget, bulkhead): a test that failed the drive must not leave it open.
+        from shareportal.pds.client import forget_client
+
+        forget_client()

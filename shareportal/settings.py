@@ -156,10 +156,25 @@ X_FRAME_OPTIONS = "DENY"
 PDS_API_ENDPOINT = env_str("PDS_API_ENDPOINT", "http://127.0.0.1:8001").rstrip("/")
 PDS_CONNECT_TIMEOUT = env_float("PDS_CONNECT_TIMEOUT", 3.05)
 PDS_READ_TIMEOUT = env_float("PDS_READ_TIMEOUT", 10.0)
+# When the drive fails (README, "When the drive fails"): the longest one drive call may take,
+# connecting, retrying and reading the whole answer included; how many drive calls one process
+# makes at once (by default all its threads but two, which stay for pages needing no drive),
+# and how long a call waits for one of those slots; how many failures in a row open a drive
+# host's circuit breaker, and for how many seconds.
+PDS_DEADLINE = env_float("PDS_DEADLINE", 8.0)
+PDS_MAX_CONCURRENT_CALLS = env_int(
+    "PDS_MAX_CONCURRENT_CALLS", max(1, env_int("WEB_THREADS", 8) - 2)
+)
+PDS_SLOT_WAIT = env_float("PDS_SLOT_WAIT", 0.1)
+PDS_BREAKER_FAILURES = env_int("PDS_BREAKER_FAILURES", 5)
+PDS_BREAKER_COOLDOWN = env_float("PDS_BREAKER_COOLDOWN", 10.0)
 PDS_DATA_ORIGINS = env_list("PDS_DATA_ORIGINS", origin_of(PDS_API_ENDPOINT))
 # How long the landing page may show a share's public facts (name, sharer, expiry) read for
 # another visitor, to one who holds a share token: see shares.services.share_for_landing.
 SHARE_PUBLIC_CACHE_SECONDS = env_int("SHARE_PUBLIC_CACHE_SECONDS", 30)
+# The oldest listing (and landing) a visitor who has seen it may be shown, with a notice, while
+# the drive is failing; 0 turns stale pages off. See shares.stale.
+STALE_IF_ERROR_SECONDS = env_int("STALE_IF_ERROR_SECONDS", 300)
 
 # OAuth client settings of the portal (the dashboard signs owners in through the drive).
 PDS_OAUTH_CLIENT_ID = env_str("PDS_OAUTH_CLIENT_ID", "shareportal")

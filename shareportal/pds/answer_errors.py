@@ -24,9 +24,9 @@ _EXACT = {
     "TokenExpired": errors.AccessTokenInvalid,
     "ForbiddenNoPermission": errors.NoPermission,
     "Forbidden": errors.NoPermission,
-    "InternalError": errors.Unavailable,
-    "ServiceUnavailable": errors.Unavailable,
 }
+# Codes of a failing service: what they mean is in the status (a 503 is `Busy`).
+_FAULT_CODES = frozenset({"InternalError", "ServiceUnavailable"})
 _RATE_LIMIT_CODES = ("TooManyRequests", "Throttling", "ParamFlowException")
 
 # "The input parameter share_pwd is not valid." and the other documented message templates.
@@ -110,6 +110,13 @@ def error_from(
 
     if code in _EXACT:
         return _EXACT[code](message, **common)
+    if code in _FAULT_CODES:
+        error = _from_status(
+            status, message, share_auth=share_auth, response=response, common=common
+        )
+        if isinstance(error, errors.Unavailable):
+            return error
+        return errors.Unavailable(message, **common)
     if code == "InvalidResource.SharePwd":
         wrong = errors.SharePasswordWrong if password_sent else errors.SharePasswordRequired
         return wrong(message, **common)
@@ -129,11 +136,16 @@ def error_from(
         return errors.InvalidParameter(message, field=field_from_message(message), **common)
     if code.startswith(_RATE_LIMIT_CODES) or status == 429:
         return errors.RateLimited(message, retry_after=retry_after_seconds(response) or 1, **common)
-    return _from_status(status, message, share_auth=share_auth, common=common)
+    return _from_status(status, message, share_auth=share_auth, response=response, common=common)
 
 
 def _from_status(
-    status: int, message: str, *, share_auth: bool, common: _Common
+    status: int,
+    message: str,
+    *,
+    share_auth: bool,
+    response: requests.Response,
+    common: _Common,
 ) -> errors.PdsError:
     """The error for a code we do not know (or no code at all), by HTTP status alone."""
     if status == 401:
@@ -146,6 +158,13 @@ def _from_status(
         return errors.FileNotFound(message, **common)
     if status == 504:
         return errors.Timeout(message or "PDS timed out", **common)
+    if status == 503:
+        # Passed on with the drive's Retry-After; without one, a few seconds.
+        wait = retry_after_seconds(response)
+        busy = errors.Busy(message or "PDS is unavailable for now", **common)
+        if wait is not None:
+            busy.retry_after = max(1, wait)
+        return busy
     if status >= 500:
         return errors.Unavailable(message or f"PDS answered {status}", **common)
     return errors.PdsError(message or f"PDS answered {status}", **common)

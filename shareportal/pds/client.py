@@ -16,11 +16,13 @@ from typing import Any, TypedDict
 
 import orjson
 import requests
+import urllib3
 from django.conf import settings
 
 from . import errors, parse
 from .answer_errors import error_from, request_id_of, retry_after_seconds
-from .http import PdsSession
+from .http import PdsSession, call_limits
+from .resilience import Bulkhead, CircuitBreaker, RetryBudget
 from .types import (
     AnonymousShare,
     DownloadUrl,
@@ -55,9 +57,14 @@ IDEMPOTENT_OPERATIONS = frozenset(
 # (our 503 with its Retry-After) than kept waiting while we add to the load.
 RETRY_STATUSES = frozenset({502, 503, 504})
 # A visitor is waiting on every call: a Retry-After longer than this is passed on to them
-# (as RateLimited / Unavailable) instead of holding the page open.
-MAX_RETRY_AFTER = 5.0
+# (our 503 with the drive's Retry-After) instead of being slept out inside their request.
+MAX_RETRY_AFTER = 1.0
 BACKOFF_BASE = 0.25
+# A retry is made only if this much of the call's deadline is left after waiting for it.
+MIN_RETRY_TIME = 0.5
+# No answer of the API comes near this (a 100-row listing is about 100 KB); a drive sending
+# more is broken, and reading on would fill the worker's memory.
+MAX_ANSWER_BYTES = 8 * 1024 * 1024
 
 
 def rfc3339(value: datetime | None) -> str:
@@ -101,22 +108,41 @@ class PdsClient:
         auth_endpoint: str | None = None,
         connect_timeout: float,
         read_timeout: float,
+        deadline: float = 8.0,
         session: requests.Session | None = None,
-        max_retries: int = 2,
+        max_retries: int = 1,
         sleep: Callable[[float], None] = time.sleep,
         client_id: str = "",
         client_secret: str = "",
+        max_concurrent_calls: int = 6,
+        slot_wait: float = 0.1,
+        breaker_failures: int = 5,
+        breaker_cooldown: float = 10.0,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         if not endpoint.startswith(("http://", "https://")):
             raise ValueError("the PDS endpoint must be an http(s) URL")
         self.endpoint = endpoint.rstrip("/")
         self.auth_endpoint = (auth_endpoint or endpoint).rstrip("/")
         self.timeout = (connect_timeout, read_timeout)
+        # The longest one call may take: connecting, every attempt, waits between them and the
+        # whole answer, body included (see http._DeadlineSocket).
+        self.deadline = deadline
         self.session = session if session is not None else PdsSession()
         self.max_retries = max_retries
         self.sleep = sleep
         self.client_id = client_id
         self.client_secret = client_secret
+        self.bulkhead = Bulkhead(max_concurrent_calls, wait=slot_wait, clock=clock)
+        self.retry_budget = RetryBudget()
+        # One breaker per drive host (the API and the auth endpoint may be two).
+        self.breakers: dict[str, CircuitBreaker] = {}
+        for url in {self.endpoint, self.auth_endpoint}:
+            host = urllib3.util.parse_url(url).netloc or url
+            breaker = next((b for b in self.breakers.values() if b.host == host), None)
+            self.breakers[url] = breaker or CircuitBreaker(
+                host, failures=breaker_failures, cooldown=breaker_cooldown, clock=clock
+            )
 
     def __repr__(self) -> str:
         return f"<PdsClient {self.endpoint}>"
@@ -366,7 +392,12 @@ class PdsClient:
         empty_ok: bool = False,
         forwarded_for: str = "",
     ) -> dict[str, Any]:
-        """POST one operation, retrying it if it is idempotent, and return the JSON object."""
+        """POST one operation within its deadline and return the JSON object.
+
+        The host's circuit breaker and the process's bulkhead may refuse the call before it is
+        sent (`CircuitOpen`, `NoSlot`: 503s). An idempotent operation may be retried once,
+        within the retry budget and the deadline (docs/pds-api.md#retries).
+        """
         endpoint = self.auth_endpoint if form is not None else self.endpoint
         url = f"{endpoint}/v2/{operation}"
         headers = {"Accept": "application/json"}
@@ -376,54 +407,150 @@ class PdsClient:
             headers["Authorization"] = f"Bearer {access_token}"
         if _is_ip(forwarded_for):
             headers["X-Forwarded-For"] = forwarded_for
-        attempts = 1 + (self.max_retries if operation in IDEMPOTENT_OPERATIONS else 0)
+        breaker = self.breakers[endpoint]
+        breaker.check()
+        self.bulkhead.acquire()
+        try:
+            deadline = time.monotonic() + self.deadline
+            self.retry_budget.deposit()
+            retries = self.max_retries if operation in IDEMPOTENT_OPERATIONS else 0
+            attempt = 0
+            while True:
+                attempt += 1
+                try:
+                    return self._attempt(
+                        operation,
+                        url,
+                        attempt,
+                        deadline=deadline,
+                        breaker=breaker,
+                        json=body if form is None else None,
+                        form=form,
+                        headers=headers,
+                        password_sent=password_sent,
+                        share_auth=bool(share_token),
+                        empty_ok=empty_ok,
+                    )
+                except _Retryable as failed:
+                    wait = failed.wait
+                    if attempt > retries or not self._may_retry(breaker, deadline, wait):
+                        raise failed.error from failed.__cause__
+                    self.sleep(wait)
+        finally:
+            self.bulkhead.release()
 
-        for attempt in range(1, attempts + 1):
-            retry_left = attempt < attempts
-            started = time.monotonic()
+    def _may_retry(self, breaker: CircuitBreaker, deadline: float, wait: float) -> bool:
+        """Whether a failed attempt may be tried again after `wait` seconds."""
+        if breaker.is_open or deadline - time.monotonic() - wait < MIN_RETRY_TIME:
+            return False
+        return self.retry_budget.withdraw()
+
+    def _attempt(
+        self,
+        operation: str,
+        url: str,
+        attempt: int,
+        *,
+        deadline: float,
+        breaker: CircuitBreaker,
+        json: dict[str, Any] | None,
+        form: dict[str, str] | None,
+        headers: dict[str, str],
+        password_sent: bool,
+        share_auth: bool,
+        empty_ok: bool,
+    ) -> dict[str, Any]:
+        """Send one attempt; its JSON, or an error (wrapped in `_Retryable` if one may follow)."""
+        started = time.monotonic()
+        left = deadline - started
+        if left <= 0:
+            raise errors.Timeout("PDS did not answer in time")
+        call_limits.start(deadline=deadline, max_bytes=MAX_ANSWER_BYTES)
+        try:
+            response = self.session.post(
+                url,
+                json=json,
+                data=form,
+                headers=headers,
+                timeout=(min(self.timeout[0], left), min(self.timeout[1], left)),
+                allow_redirects=False,
+            )
+        except requests.RequestException as exc:
+            _log_failure(operation, type(exc).__name__, started, attempt)
+            breaker.failed()
+            error, retryable = _transport_error(exc, deadline)
+            if retryable:
+                raise _Retryable(error, _backoff(attempt)) from exc
+            raise error from exc
+        finally:
+            call_limits.end()
+
+        status = response.status_code
+        request_id = request_id_of(response)
+        _log_answer(operation, status, started, request_id, attempt)
+        if 200 <= status < 300:
             try:
-                response = self.session.post(
-                    url,
-                    json=body if form is None else None,
-                    data=form,
-                    headers=headers,
-                    timeout=self.timeout,
-                    allow_redirects=False,
-                )
-            except requests.Timeout as exc:
-                _log_failure(operation, type(exc).__name__, started, attempt)
-                # A connect timeout means nothing reached PDS, so a read may try again; after
-                # a read timeout PDS may still be working, and waiting again would double the
-                # visitor's wait.
-                if retry_left and isinstance(exc, requests.ConnectTimeout):
-                    self.sleep(_backoff(attempt))
-                    continue
-                raise errors.Timeout("PDS did not answer in time") from exc
-            except requests.RequestException as exc:
-                _log_failure(operation, type(exc).__name__, started, attempt)
-                if retry_left:
-                    self.sleep(_backoff(attempt))
-                    continue
-                raise errors.Unavailable("PDS could not be reached") from exc
+                data = _json_body(response, request_id=request_id, empty_ok=empty_ok)
+            except errors.BadResponse:
+                breaker.failed()
+                raise
+            breaker.succeeded()
+            return data
+        if status >= 500:
+            breaker.failed()
+        else:
+            breaker.succeeded()
+        if 300 <= status < 400:
+            raise errors.BadResponse(
+                f"PDS answered a redirect ({status})", pds_status=status, request_id=request_id
+            )
+        error = error_from(response, password_sent=password_sent, share_auth=share_auth)
+        if status in RETRY_STATUSES:
+            wait = _retry_delay(response, attempt)
+            if wait is not None:
+                raise _Retryable(error, wait)
+        raise error
 
-            request_id = request_id_of(response)
-            _log_answer(operation, response.status_code, started, request_id, attempt)
-            if 200 <= response.status_code < 300:
-                return _json_body(response, request_id=request_id, empty_ok=empty_ok)
-            if 300 <= response.status_code < 400:
-                raise errors.BadResponse(
-                    f"PDS answered a redirect ({response.status_code})",
-                    pds_status=response.status_code,
-                    request_id=request_id,
-                )
-            error = error_from(response, password_sent=password_sent, share_auth=bool(share_token))
-            if not retry_left or response.status_code not in RETRY_STATUSES:
-                raise error
-            delay = _retry_delay(response, attempt)
-            if delay is None:
-                raise error
-            self.sleep(delay)
-        raise AssertionError("unreachable: the last attempt always returns or raises")
+
+class _Retryable(Exception):
+    """An attempt failed in a way another attempt may cure, after `wait` seconds."""
+
+    def __init__(self, error: errors.PdsError, wait: float) -> None:
+        super().__init__(str(error))
+        self.error = error
+        self.wait = wait
+
+
+def _transport_error(
+    exc: requests.RequestException, deadline: float
+) -> tuple[errors.PdsError, bool]:
+    """The error a failed send stands for, and whether another attempt may cure it.
+
+    Only what failed before PDS could have done anything is worth repeating: a refused or reset
+    connection, a connect timeout. Running out of time (while waiting for the answer or reading
+    its body, which requests reports as a connection error) is a `Timeout`, never repeated: PDS
+    may still be working, and the visitor would wait twice.
+    """
+    if call_limits.too_large:
+        return errors.BadResponse("PDS sent an answer larger than any answer should be"), False
+    if isinstance(exc, requests.ConnectTimeout):
+        return errors.Timeout("PDS could not be reached in time"), True
+    if time.monotonic() >= deadline or _timed_out(exc):
+        return errors.Timeout("PDS did not answer in time"), False
+    return errors.Unavailable("PDS could not be reached"), True
+
+
+def _timed_out(exc: BaseException) -> bool:
+    """Whether a timeout is behind `exc` (requests wraps one in a body read as ConnectionError)."""
+    seen: BaseException | None = exc
+    for _ in range(8):
+        if seen is None:
+            return False
+        if isinstance(seen, TimeoutError | requests.Timeout | urllib3.exceptions.TimeoutError):
+            return True
+        nested = seen.args[0] if seen.args and isinstance(seen.args[0], BaseException) else None
+        seen = nested or seen.__cause__ or seen.__context__
+    return False
 
 
 class _Credentials(TypedDict, total=False):
@@ -535,12 +662,17 @@ def get_client() -> PdsClient:
         settings.PDS_READ_TIMEOUT,
         settings.PDS_OAUTH_CLIENT_ID,
         settings.PDS_OAUTH_CLIENT_SECRET,
+        settings.PDS_DEADLINE,
+        settings.PDS_MAX_CONCURRENT_CALLS,
+        settings.PDS_SLOT_WAIT,
+        settings.PDS_BREAKER_FAILURES,
+        settings.PDS_BREAKER_COOLDOWN,
     )
     with _client_lock:
         if _client is None or _client[0] != key:
             if _client is not None:
                 _client[1].session.close()
-            endpoint, auth_endpoint, connect_timeout, read_timeout, client_id, secret = key
+            (endpoint, auth_endpoint, connect_timeout, read_timeout, client_id, secret) = key[:6]
             client = PdsClient(
                 endpoint,
                 auth_endpoint=auth_endpoint or None,
@@ -548,6 +680,20 @@ def get_client() -> PdsClient:
                 read_timeout=read_timeout,
                 client_id=client_id,
                 client_secret=secret,
+                deadline=settings.PDS_DEADLINE,
+                max_concurrent_calls=settings.PDS_MAX_CONCURRENT_CALLS,
+                slot_wait=settings.PDS_SLOT_WAIT,
+                breaker_failures=settings.PDS_BREAKER_FAILURES,
+                breaker_cooldown=settings.PDS_BREAKER_COOLDOWN,
             )
             _client = (key, client)
         return _client[1]
+
+
+def forget_client() -> None:
+    """Drop the process's client, its breakers and budgets with it (tests start afresh)."""
+    global _client
+    with _client_lock:
+        if _client is not None:
+            _client[1].session.close()
+        _client = None

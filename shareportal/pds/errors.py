@@ -134,9 +134,33 @@ class Unavailable(PdsError):
 
 
 class Timeout(Unavailable):
-    """PDS did not answer within the configured timeouts."""
+    """PDS did not answer within the call's deadline (or a connect timeout)."""
 
     status = 504
+
+
+class Busy(Unavailable):
+    """503: the drive said it cannot serve us now, or the portal will not add to its load.
+
+    Passed on to the visitor as our 503 with `Retry-After` (the drive's, when it sent one),
+    never slept out inside their request.
+    """
+
+    status = 503
+
+    retry_after: int
+
+    def __init__(self, message: str = "", *, retry_after: int = 5, **kwargs) -> None:
+        super().__init__(message, **kwargs)
+        self.retry_after = retry_after
+
+
+class CircuitOpen(Busy):
+    """The drive failed call after call: the portal does not ask it again for a moment."""
+
+
+class NoSlot(Busy):
+    """Every drive slot of this process is held by calls already waiting on the drive."""
 
 
 class BadResponse(PdsError):
@@ -156,13 +180,21 @@ class FeatureDisabled(NoPermission):
         self.kind = kind
 
 
+# Failures of the drive itself, as opposed to its answers: a transport error, a timeout, a 5xx,
+# an answer that is not the documented shape, or the portal shielding a failing drive. A stale
+# page may stand in for these (shares.stale), never for an answer such as a 4xx: a cancel, an
+# expiry or a password change must win at once.
+DRIVE_FAILURES: tuple[type[PdsError], ...] = (Unavailable, BadResponse)
+
+
 def log_if_drive_failed(exc: PdsError) -> None:
     """Log an error that is the drive's fault, with the request id to look it up by.
 
     A visitor's or an owner's own mistake (a 4xx of ours) is not the operator's concern, and a
-    drive that asks us to slow down (RateLimited) is doing its job.
+    drive that asks us to slow down (RateLimited) is doing its job. Calls the portal itself
+    refused (CircuitOpen, NoSlot) were not sent: the breaker logs once when it opens.
     """
-    if exc.status >= 500 and not isinstance(exc, RateLimited):
+    if exc.status >= 500 and not isinstance(exc, RateLimited | CircuitOpen | NoSlot):
         logger.warning(
             "PDS failed: %s code=%s status=%s request id %s",
             type(exc).__name__,
