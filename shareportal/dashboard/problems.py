@@ -61,8 +61,12 @@ TROUBLE = (errors.Unavailable, errors.RateLimited, errors.BadResponse)
 def trouble_words(exc: errors.PdsError) -> str | Promise:
     """One sentence saying what is wrong with the drive."""
     match exc:
-        case errors.RateLimited():
+        case errors.RateLimited() | errors.NoSlot():
             return _("The drive is busy right now.")
+        case errors.CircuitOpen():
+            return _("The drive is not answering right now.")
+        case errors.Busy():
+            return _("The drive is unavailable for a moment.")
         case errors.Timeout():
             return _("The drive is taking too long to answer.")
         case _:
@@ -130,6 +134,21 @@ WORDS_OF_ERROR: dict[type[errors.PdsError], tuple[str | Promise, str | Promise]]
         _("The drive is taking too long"),
         _("It did not answer in time. Try again in a moment."),
     ),
+    errors.Busy: (
+        _("The drive is unavailable for a moment"),
+        _("It asked us to come back shortly. Your shares are safe; try again then."),
+    ),
+    errors.CircuitOpen: (
+        _("The drive is not answering"),
+        _(
+            "Its last answers failed, so we are giving it a moment before asking again. "
+            "Your shares are safe; try again shortly."
+        ),
+    ),
+    errors.NoSlot: (
+        _("The drive is busy"),
+        _("Too many requests are waiting for it right now. Try again in a moment."),
+    ),
     errors.PdsError: (
         _("The drive cannot be reached"),
         _("Your shares are safe; try again in a moment."),
@@ -137,14 +156,25 @@ WORDS_OF_ERROR: dict[type[errors.PdsError], tuple[str | Promise, str | Promise]]
 }
 
 
-def problem_for(request: HtmxHttpRequest, exc: errors.PdsError) -> HttpResponse:
-    """The page for one PDS error, with the error's status."""
+def problem_for(
+    request: HtmxHttpRequest, exc: errors.PdsError, *, action: ProblemAction | None = None
+) -> HttpResponse:
+    """The page for one PDS error, with the error's status.
+
+    When the drive is in trouble, the page offers to load the same address again (after a
+    form's POST: its page, where the owner starts over), unless `action` says otherwise.
+    """
     title, explanation = next(WORDS_OF_ERROR[c] for c in type(exc).__mro__ if c in WORDS_OF_ERROR)
     errors.log_if_drive_failed(exc)
+    again: ProblemAction | dict = action or {}
+    if not again and isinstance(exc, TROUBLE):
+        here = request.get_full_path() if request.method == "GET" else request.path
+        again = {"action_url": here, "action_label": _("Try again")}
     return problem_response(
         request,
         status=exc.status,
         title=title,
         explanation=explanation,
         retry_after=exc.retry_after,
+        **again,
     )

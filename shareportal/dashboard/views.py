@@ -90,7 +90,8 @@ def oauth_callback(request: HtmxHttpRequest) -> HttpResponse:
             **again,
         )
     except errors.PdsError as exc:
-        return problem_for(request, exc)
+        # Not "try again" on this address: its code works once, and must not be in a link.
+        return problem_for(request, exc, action=again)
     return HttpResponseRedirect(flow.next_url)
 
 
@@ -186,7 +187,7 @@ def _form_response(
     if trouble is not None:
         status = trouble.status
     response = render(request, template, ctx, status=status)
-    if isinstance(trouble, errors.RateLimited) and trouble.retry_after is not None:
+    if trouble is not None and trouble.retry_after is not None:
         response["Retry-After"] = str(trouble.retry_after)
     return response
 

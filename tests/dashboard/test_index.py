@@ -176,7 +176,8 @@ def test_a_regular_user_asking_for_someone_elses_shares_gets_a_clear_message(own
 @pytest.mark.parametrize(
     ("status", "code", "expected", "words"),
     [
-        (503, "ServiceUnavailable", 502, "cannot be reached"),
+        (500, "InternalError", 502, "cannot be reached"),
+        (503, "ServiceUnavailable", 503, "unavailable for a moment"),
         (504, "", 504, "taking too long"),
         (429, "TooManyRequests", 503, "busy"),
     ],
@@ -186,7 +187,7 @@ def test_a_drive_in_trouble_gets_a_friendly_page(owner, pds, caplog, status, cod
         url("share_link/list"),
         status=status,
         json={"code": code, "message": "x"} if code else None,
-        headers={"Retry-After": "30"} if status == 429 else {},
+        headers={"Retry-After": "30"} if status in (429, 503) else {},
     )
 
     with caplog.at_level(logging.WARNING):
@@ -195,15 +196,18 @@ def test_a_drive_in_trouble_gets_a_friendly_page(owner, pds, caplog, status, cod
     assert response.status_code == expected
     assert words in response.content.decode()
     logged = [r.getMessage() for r in caplog.records if r.name == "shareportal.pds.errors"]
+    if status in (429, 503):
+        assert response["Retry-After"] == "30"  # passed on, never slept out
     if status == 429:
-        assert response["Retry-After"] == "30"
-        assert logged == []  # A busy drive is doing its job, not failing.
+        assert logged == []  # A drive asking us to slow down is doing its job, not failing.
     else:
         assert len(logged) == 1 and logged[0].startswith("PDS failed: ")
+    # The same address again, filters and all, for when the drive is back.
+    assert 'href="/dashboard/">Try again</a>' in response.content.decode()
 
 
 def test_a_drive_in_trouble_during_an_htmx_request_says_so_in_the_alert_area(owner, pds):
-    add_error(pds, "share_link/list", 503, "ServiceUnavailable")
+    add_error(pds, "share_link/list", 500, "InternalError")
 
     response = owner.get("/dashboard/?marker=m", headers={"HX-Request": "true"})
 

@@ -201,8 +201,8 @@ def test_pdss_refusal_of_an_edit_is_shown_next_to_the_field(owner, pds):
 
 
 def test_a_drive_in_trouble_while_editing_keeps_everything_typed(owner, pds):
-    add_error(pds, "share_link/update", 503, "ServiceUnavailable")
-    add_error(pds, "share_link/get", 503, "ServiceUnavailable")
+    add_error(pds, "share_link/update", 500, "InternalError")
+    add_error(pds, "share_link/get", 500, "InternalError")
 
     response = owner.post(EDIT, edited())
 

@@ -357,7 +357,8 @@ def test_creating_needs_the_csrf_token(pds):
 @pytest.mark.parametrize(
     ("status", "code", "expected", "words"),
     [
-        (503, "ServiceUnavailable", 502, "cannot be reached"),
+        (500, "InternalError", 502, "cannot be reached"),
+        (503, "ServiceUnavailable", 503, "unavailable for a moment"),
         (504, "", 504, "taking too long"),
         (429, "TooManyRequests", 503, "busy"),
     ],
@@ -369,7 +370,7 @@ def test_a_drive_in_trouble_while_creating_keeps_everything_typed_and_picked(
         url("share_link/create"),
         status=status,
         json={"code": code, "message": "x"} if code else None,
-        headers={"Retry-After": "30"} if status == 429 else {},
+        headers={"Retry-After": "30"} if status in (429, 503) else {},
     )
     # The drive stays in trouble: the picker's folder cannot be listed either.
     pds.post(url("file/list"), status=503, json={"code": "ServiceUnavailable"})
@@ -387,7 +388,7 @@ def test_a_drive_in_trouble_while_creating_keeps_everything_typed_and_picked(
     assert '<input type="hidden" name="pick" value="d1">' in page
     assert "This folder is empty" not in page
     assert len(calls_to(pds, "share_link/create")) == 1  # a create is never sent twice
-    if status == 429:
+    if status in (429, 503):
         assert response["Retry-After"] == "30"
 
 

@@ -203,12 +203,16 @@ def test_a_refused_code_asks_the_owner_to_sign_in_again(client, pds):
 
 def test_an_unreachable_drive_during_sign_in_is_a_502_page(client, pds):
     state = query_of(client.get("/dashboard/signin/")["Location"])["state"]
-    pds.post(url("oauth/token"), status=503, json={"code": "ServiceUnavailable"})
+    pds.post(url("oauth/token"), status=500, json={"code": "InternalError"})
 
-    response = client.get("/dashboard/oauth/callback/", {"state": state, "code": "c"})
+    response = client.get("/dashboard/oauth/callback/", {"state": state, "code": "c0de-once"})
 
     assert response.status_code == 502
-    assert "cannot be reached" in response.content.decode()
+    page = response.content.decode()
+    assert "cannot be reached" in page
+    # The way on is a new sign-in: the code works once and is never put in a link.
+    assert 'href="/dashboard/signin/">Sign in again</a>' in page
+    assert "c0de-once" not in page
 
 
 @pytest.mark.parametrize(
