@@ -79,6 +79,17 @@ PROBLEMS = {
         _("The drive is busy"),
         _("Too many people are opening shares right now. Please try again shortly."),
     ),
+    "pds_paused": Problem(
+        _("The drive is unavailable for a moment"),
+        _("It asked us to come back shortly. The files are safe; please try again then."),
+    ),
+    "pds_down": Problem(
+        _("The drive is not answering"),
+        _(
+            "Its last answers failed, so we are giving it a moment before asking again. "
+            "The files are safe; please try again shortly."
+        ),
+    ),
     "pds_timeout": Problem(
         _("The drive took too long to answer"),
         _("This is usually brief. Please try again in a moment."),
@@ -127,6 +138,9 @@ PROBLEM_OF_ERROR: dict[type[errors.PdsError], str] = {
     # Visitors carry no drive account, so only a `require_login` share asks for one.
     errors.AccessTokenInvalid: "sign_in_required",
     errors.RateLimited: "pds_busy",
+    errors.NoSlot: "pds_busy",
+    errors.CircuitOpen: "pds_down",
+    errors.Busy: "pds_paused",
     errors.Timeout: "pds_timeout",
     errors.InvalidParameter: "bad_request",
     errors.PdsError: "pds_unavailable",
@@ -140,10 +154,14 @@ NO_WAY_BACK = frozenset(
         "share_forbidden",
         "sign_in_required",
         "pds_busy",
+        "pds_paused",
+        "pds_down",
         "pds_timeout",
         "pds_unavailable",
     }
 )
+# The drive failing us, not the share: the same address may well work in a moment.
+DRIVE_TROUBLE = frozenset({"pds_busy", "pds_paused", "pds_down", "pds_timeout", "pds_unavailable"})
 
 
 def problem_of(exc: errors.PdsError) -> str:
@@ -157,15 +175,23 @@ def problem_of(exc: errors.PdsError) -> str:
 def pds_problem_response(
     request: HttpRequest, exc: errors.PdsError, *, share_id: str
 ) -> HttpResponse:
-    """The problem page for one PDS error. The message never includes PDS's own text."""
+    """The problem page for one PDS error. The message never includes PDS's own text.
+
+    When the drive is in trouble the page offers "Try again" on the same address (after the
+    password form's POST, its page: the form again).
+    """
     kind = problem_of(exc)
     errors.log_if_drive_failed(exc)
+    retry_url = ""
+    if kind in DRIVE_TROUBLE:
+        retry_url = request.get_full_path() if request.method in ("GET", "HEAD") else request.path
     return problem_response(
         request,
         kind,
         status=exc.status,
         share_id="" if kind in NO_WAY_BACK else share_id,
         retry_after=exc.retry_after,
+        retry_url=retry_url,
     )
 
 
@@ -187,14 +213,19 @@ def problem_response(
     status: int,
     share_id: str = "",
     retry_after: int | None = None,
+    retry_url: str = "",
 ) -> HttpResponse:
-    """Render the page for problem `kind` with `status` (and `Retry-After` when given)."""
+    """Render the page for problem `kind` with `status` (and `Retry-After` when given).
+
+    `retry_url` is the address its "Try again" button loads; "" for no such button.
+    """
     problem = PROBLEMS.get(kind) or PROBLEMS["pds_unavailable"]
     ctx = {
         "problem": problem,
         "kind": kind,
         "icon": problem_icon(kind, status),
         "share_id": share_id,
+        "retry_url": retry_url,
         "retry_at": timezone.now() + timedelta(seconds=retry_after) if retry_after else None,
     }
     response = render(request, "shares/problem.html", ctx, status=status)
