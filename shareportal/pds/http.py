@@ -95,7 +95,7 @@ class _DeadlineSocket:
     __slots__ = ("_sock",)
 
     def __init__(self, sock: socket.socket) -> None:
-        self._sock = sock
+        self._sock: Any = sock  # a plain or a TLS socket
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._sock, name)
@@ -119,7 +119,7 @@ class _DeadlineSocket:
         if mode != "rb":
             return self._sock.makefile(mode, buffering, **kwargs)
         # What socket.makefile does, on this object: the socket's close() waits for the file.
-        self._sock._io_refs += 1  # type: ignore[attr-defined]
+        self._sock._io_refs += 1
         raw = socket.SocketIO(self, "rb")  # type: ignore[arg-type]
         return io.BufferedReader(raw, buffering or io.DEFAULT_BUFFER_SIZE)
 
@@ -127,13 +127,13 @@ class _DeadlineSocket:
 class _DeadlineHTTPConnection(HTTPConnection):
     def connect(self) -> None:
         super().connect()
-        self.sock = _DeadlineSocket(self.sock)  # type: ignore[assignment]
+        self.sock = _DeadlineSocket(self.sock)
 
 
 class _DeadlineHTTPSConnection(HTTPSConnection):
     def connect(self) -> None:
         super().connect()  # the TLS socket: the deadline applies to what it decrypts too
-        self.sock = _DeadlineSocket(self.sock)  # type: ignore[assignment]
+        self.sock = _DeadlineSocket(self.sock)
 
 
 class _DeadlineHTTPPool(HTTPConnectionPool):
