@@ -86,5 +86,7 @@ def _isolated_storage(settings, tmp_path):
         # The process's PDS client keeps what it learnt of the drive (its circuit breakers,
         # retry budget, bulkhead): a test that failed the drive must not leave it open.
         from shareportal.pds.client import forget_client
+        from shareportal.shares.stale import forget_written
 
         forget_client()
+        forget_written()

@@ -26,7 +26,7 @@ from shareportal.pds import errors
 from shareportal.pds.client import get_client
 from shareportal.pds.types import AnonymousShare, DownloadUrl, FileItem, Page
 
-from . import selectors, throttling
+from . import selectors, stale, throttling
 from .selectors import ShareFacts
 
 # A held token is used until this many seconds before PDS said it ends, so that it does not
@@ -73,14 +73,33 @@ def share_for_landing(*, request: HttpRequest, share_id: str) -> AnonymousShare:
     expiry, a disable or a password change, so those still win at once. A new name,
     description, expiry date, switch or counter can show that much later; PDS enforces them
     all the same. Without a token (the password form, a first visit) they are read fresh.
+    While the drive fails, a token holder may be shown them up to `STALE_IF_ERROR_SECONDS` old
+    (see `stale`), which is why the cache keeps them that long with the time they were read.
     """
-    key = f"share-public:{share_id}"
-    if share_token_held(request=request, share_id=share_id):
-        shared = cache.get(key)
-        if isinstance(shared, AnonymousShare):
-            return shared
-    shared = selectors.share_get(share_id=share_id)
-    cache.set(key, shared, settings.SHARE_PUBLIC_CACHE_SECONDS)
+    key = stale.public_key(share_id)
+    held = share_token_held(request=request, share_id=share_id)
+    if held:
+        cached = cache.get(key)
+        if (
+            isinstance(cached, tuple)
+            and len(cached) == 2
+            and isinstance(cached[1], AnonymousShare)
+            and time.time() - cached[0] < settings.SHARE_PUBLIC_CACHE_SECONDS
+        ):
+            return cached[1]
+    read_at = time.time()
+    try:
+        shared = selectors.share_get(share_id=share_id)
+    except errors.DRIVE_FAILURES:
+        shown = stale.landing_share_stale(share_id=share_id) if held else None
+        if shown is None:
+            raise
+        return shown
+    except stale.SHARE_REFUSALS:
+        stale.share_refused(share_id=share_id)
+        raise
+    keep = max(settings.SHARE_PUBLIC_CACHE_SECONDS, settings.STALE_IF_ERROR_SECONDS)
+    cache.set(key, (read_at, shared), keep)
     return shared
 
 
@@ -200,8 +219,8 @@ def folders_remember(
         return
     known.update(new)
     # Dicts keep insertion order, so the folders seen longest ago go first.
-    for stale in list(known)[: max(0, len(known) - MAX_FOLDERS_PER_SHARE)]:
-        del known[stale]
+    for oldest in list(known)[: max(0, len(known) - MAX_FOLDERS_PER_SHARE)]:
+        del known[oldest]
     request.session.modified = True
 
 
@@ -231,18 +250,26 @@ def folder_page_open(
     """One page of a folder of the share (`folder_id` None: the share's top items).
 
     The folders on the page are remembered in the session, so that opening one of them later
-    needs no extra call for its breadcrumbs.
+    needs no extra call for its breadcrumbs. While the drive fails, the page may be the copy
+    last read with the same token (`stale.StalePage`, with its age).
     """
+    # The order and page of the listing, which name its stale copy with the token.
+    parts = (folder_id or "", sort, direction, marker)
     page = share_call(
         request=request,
         facts=facts,
-        call=lambda token: selectors.folder_page(
+        call=lambda token: stale.listing_get(
             share_id=facts.share_id,
             token=token,
-            folder_id=folder_id,
-            sort=sort,
-            direction=direction,
-            marker=marker,
+            parts=parts,
+            fetch=lambda: selectors.folder_page(
+                share_id=facts.share_id,
+                token=token,
+                folder_id=folder_id,
+                sort=sort,
+                direction=direction,
+                marker=marker,
+            ),
         ),
     )
     folders_remember_listed(

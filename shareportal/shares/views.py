@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_safe
 from django.views.decorators.vary import vary_on_headers
+from django_htmx.http import HttpResponseClientRedirect
 
 from shareportal.http import HtmxHttpRequest
 from shareportal.jinja2 import render_block
@@ -34,6 +35,7 @@ from .services import (
     share_token_held,
     share_unlock_throttled,
 )
+from .stale import StalePage
 from .throttling import Throttled, ThrottleUnavailable
 
 logger = logging.getLogger(__name__)
@@ -176,6 +178,9 @@ def _rows(
     """The next rows of a listing, for htmx's "Load more": one PDS call."""
     facts = share_facts_get(request=request, share_id=share_id)
     page = folder_page_open(request=request, facts=facts, folder_id=folder_id, **_order(listing))
+    if isinstance(page, StalePage):
+        # Rows appended in place would not carry the notice: the whole page says it.
+        return HttpResponseClientRedirect(request.get_full_path())
     ctx = {"listing": _listing_ctx(facts=facts, folder_id=folder_id, page=page, listing=listing)}
     return render_block(request, "shares/listing.html", "rows", ctx)
 
@@ -195,6 +200,8 @@ def _listing_ctx(
         "next_marker": page.next_marker,
         "next_page": f"{here}?{urlencode({**order, 'marker': page.next_marker})}",
         "is_continuation": bool(data["marker"]),
+        # Seconds since the drive showed this page, when it is failing now; else None.
+        "stale_for": page.age if isinstance(page, StalePage) else None,
         "first_page": f"{here}?{urlencode(order)}",
         "columns": [
             _column(key, label, here=here, sort=data["sort"], direction=data["dir"])
