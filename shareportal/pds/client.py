@@ -115,7 +115,7 @@ class PdsClient:
         client_id: str = "",
         client_secret: str = "",
         max_concurrent_calls: int = 6,
-        slot_wait: float = 0.1,
+        slot_wait: float = 0.25,
         breaker_failures: int = 5,
         breaker_cooldown: float = 10.0,
         clock: Callable[[], float] = time.monotonic,
@@ -133,7 +133,7 @@ class PdsClient:
         self.sleep = sleep
         self.client_id = client_id
         self.client_secret = client_secret
-        self.bulkhead = Bulkhead(max_concurrent_calls, wait=slot_wait, clock=clock)
+        self.bulkhead = Bulkhead(max_concurrent_calls, wait=slot_wait)
         self.retry_budget = RetryBudget()
         # One breaker per drive host (the API and the auth endpoint may be two).
         self.breakers: dict[str, CircuitBreaker] = {}
@@ -526,10 +526,10 @@ def _transport_error(
 ) -> tuple[errors.PdsError, bool]:
     """The error a failed send stands for, and whether another attempt may cure it.
 
-    Only what failed before PDS could have done anything is worth repeating: a refused or reset
-    connection, a connect timeout. Running out of time (while waiting for the answer or reading
-    its body, which requests reports as a connection error) is a `Timeout`, never repeated: PDS
-    may still be working, and the visitor would wait twice.
+    A refused or reset connection, or a connect timeout, is worth another attempt (of a read:
+    `_call` never repeats a write). Running out of time, while waiting for the answer or reading
+    its body (which requests reports as a connection error), is a `Timeout`, never repeated:
+    PDS may still be working, and the visitor would wait twice.
     """
     if call_limits.too_large:
         return errors.BadResponse("PDS sent an answer larger than any answer should be"), False

@@ -24,41 +24,47 @@ from . import errors
 
 logger = logging.getLogger(__name__)
 
-# Once a call waited for a slot in vain, calls that find none free fail at once for this long:
-# during a stall every slot is held until the deadline, and a queue of visitors each waiting
-# for a slot in turn would keep the free threads (and the static files behind them) busy.
-SHED_SECONDS = 1.0
 # What a visitor turned away for want of a slot is told to wait.
 NO_SLOT_RETRY_AFTER = 2
 
 
 class Bulkhead:
-    """At most `size` drive calls at once; a call finding none free waits `wait` s at most."""
+    """At most `size` drive calls at once; a call finding none free waits `wait` s at most.
 
-    def __init__(
-        self, size: int, *, wait: float, clock: Callable[[], float] = time.monotonic
-    ) -> None:
+    Busy and stuck are told apart by whether calls finish. While slots are released, a call
+    waits its turn (a burst on a healthy drive). Once a call waited a whole `wait` without any
+    slot being released, the holders are stuck (a stalled drive holds them to the deadline):
+    until one is released, calls finding no free slot fail at once, so that a queue of visitors
+    each waiting in turn does not keep the free threads, and the static files behind them, busy.
+    """
+
+    def __init__(self, size: int, *, wait: float) -> None:
         if size < 1:
             raise ValueError("a bulkhead needs at least one slot")
         self.size = size
         self.wait = wait
-        self._clock = clock
         self._slots = threading.BoundedSemaphore(size)
-        self._shed_until = 0.0
+        # Counted without a lock: a release lost to a race only delays telling "unstuck".
+        self._releases = 0
+        self._stuck_at = -1  # the release count when calls were found stuck; -1: not stuck
 
     def acquire(self) -> None:
         """Take a slot, or raise `NoSlot`."""
         if self._slots.acquire(blocking=False):
             return
-        if self._clock() >= self._shed_until and self._slots.acquire(timeout=self.wait):
-            return
-        self._shed_until = self._clock() + SHED_SECONDS
+        releases = self._releases
+        if releases != self._stuck_at:
+            if self._slots.acquire(timeout=self.wait):
+                return
+            if self._releases == releases:
+                self._stuck_at = releases
         raise errors.NoSlot(
             "every drive slot of this process is taken", retry_after=NO_SLOT_RETRY_AFTER
         )
 
     def release(self) -> None:
         self._slots.release()
+        self._releases += 1
 
 
 class CircuitBreaker:

@@ -5,6 +5,7 @@ client against the fault-injecting stub drive.
 """
 
 import threading
+import time
 
 import pytest
 import requests
@@ -185,3 +186,53 @@ def test_a_retry_is_not_made_when_the_deadline_leaves_no_time_for_it(pds, sleeps
 
     assert len(pds.calls) == 1
     assert sleeps == []
+
+
+def held_slot(pds, client: PdsClient) -> tuple[threading.Event, threading.Thread]:
+    """A call holding the client's one slot until the returned event is set."""
+    inside, release = threading.Event(), threading.Event()
+
+    def slow_answer(request):
+        if not inside.is_set():
+            inside.set()
+            release.wait(5)
+        return 200, {}, '{"user_id": "u1"}'
+
+    pds.add_callback("POST", url("user/get"), callback=slow_answer)
+    holder = threading.Thread(target=client.get_user, args=("at",))
+    holder.start()
+    assert inside.wait(5)
+    return release, holder
+
+
+def test_once_a_wait_saw_no_call_finish_the_next_calls_fail_at_once(pds, sleeps):
+    client = make_client(sleeps, max_concurrent_calls=1, slot_wait=0.2)
+    release, holder = held_slot(pds, client)
+    try:
+        started = time.monotonic()
+        with pytest.raises(errors.NoSlot):
+            client.get_user("at")  # waits its 0.2 s: nothing finishes
+        waited = time.monotonic() - started
+        started = time.monotonic()
+        with pytest.raises(errors.NoSlot):
+            client.get_user("at")  # the slot is stuck: no wait at all
+        second = time.monotonic() - started
+    finally:
+        release.set()
+        holder.join(5)
+
+    assert waited >= 0.2
+    assert second < 0.05
+    assert client.get_user("at").user_id == "u1"  # a finished call ends the stuck state
+
+
+def test_a_call_waits_its_turn_while_the_drive_is_busy_but_answering(pds, sleeps):
+    client = make_client(sleeps, max_concurrent_calls=1, slot_wait=2)
+    release, holder = held_slot(pds, client)
+    threading.Timer(0.1, release.set).start()
+
+    user = client.get_user("at")
+    holder.join(5)
+
+    assert user.user_id == "u1"
+    assert len(pds.calls) == 2
