@@ -156,11 +156,11 @@ X_FRAME_OPTIONS = "DENY"
 PDS_API_ENDPOINT = env_str("PDS_API_ENDPOINT", "http://127.0.0.1:8001").rstrip("/")
 PDS_CONNECT_TIMEOUT = env_float("PDS_CONNECT_TIMEOUT", 3.05)
 PDS_READ_TIMEOUT = env_float("PDS_READ_TIMEOUT", 10.0)
-# When the drive fails (README, "When the drive fails"): the longest one drive call may take,
-# connecting, retrying and reading the whole answer included; how many drive calls one process
-# makes at once (by default all its threads but two, which stay for pages needing no drive),
-# and how long a call waits for one of those slots; how many failures in a row open a drive
-# host's circuit breaker, and for how many seconds.
+# When the drive fails (README, "When the drive fails"): the longest the drive calls of one page
+# may take together, connecting, retrying and reading whole answers included; how many drive
+# calls one process makes at once (by default all its threads but two, which stay for pages
+# needing no drive), and how long a call waits for one of those slots; how many failures in a
+# row open a drive host's circuit breaker, and for how many seconds.
 PDS_DEADLINE = env_float("PDS_DEADLINE", 8.0)
 PDS_MAX_CONCURRENT_CALLS = env_int(
     "PDS_MAX_CONCURRENT_CALLS", max(1, env_int("WEB_THREADS", 8) - 2)

@@ -6,9 +6,10 @@ a thread (`serve()`). It answers the share operations a visitor's pages make for
 
 - `POST /_fault {"mode": ..., ...}` sets how `/v2/...` calls are answered from now on:
   `ok`; `stall` (read the request, never answer); `drip` (the headers at once, then the body
-  one byte every `drip_seconds`); `reset` (close the connection with a TCP reset, no answer);
-  `503` and `429` (with `Retry-After: retry_after`); `500`; `garbage` (200 with a body that
-  is not JSON); `cancelled` (every share answers 400 `ShareLink.Cancelled`, a 4xx answer).
+  one byte every `drip_seconds`); `slow` (the whole answer after `drip_seconds`); `reset`
+  (close the connection with a TCP reset, no answer); `503` and `429` (with
+  `Retry-After: retry_after`); `500`; `garbage` (200 with a body that is not JSON);
+  `cancelled` (every share answers 400 `ShareLink.Cancelled`, a 4xx answer).
   `listing` names the one file the listing shows, so a test can tell a fresh page from a stale.
 - `GET /_calls` answers `{"total": n, "by_operation": {...}}`, the `/v2/` calls received;
   `POST /_fault` with `"count": 0` sets them back to zero.
@@ -162,6 +163,8 @@ class Handler(BaseHTTPRequestHandler):
             if mode == "drip":
                 self._drip(status, data, drip)
             else:
+                if mode == "slow":
+                    time.sleep(drip)
                 self._json(status, data)
 
     def _json(self, status: int, data: dict, headers: dict[str, str] | None = None) -> None:

@@ -21,7 +21,7 @@ from django.conf import settings
 
 from . import errors, parse
 from .answer_errors import error_from, request_id_of, retry_after_seconds
-from .http import PdsSession, call_limits
+from .http import PdsSession, call_limits, page_budget
 from .resilience import Bulkhead, CircuitBreaker, RetryBudget
 from .types import (
     AnonymousShare,
@@ -125,8 +125,9 @@ class PdsClient:
         self.endpoint = endpoint.rstrip("/")
         self.auth_endpoint = (auth_endpoint or endpoint).rstrip("/")
         self.timeout = (connect_timeout, read_timeout)
-        # The longest one call may take: connecting, every attempt, waits between them and the
-        # whole answer, body included (see http._DeadlineSocket).
+        # The longest one call may take, and all the calls of one page together: connecting,
+        # every attempt, waits between them and the whole answer, body included (see
+        # http._DeadlineSocket and http.PageBudget).
         self.deadline = deadline
         self.session = session if session is not None else PdsSession()
         self.max_retries = max_retries
@@ -411,7 +412,7 @@ class PdsClient:
         breaker.check()
         self.bulkhead.acquire()
         try:
-            deadline = time.monotonic() + self.deadline
+            deadline = page_budget.call_deadline(time.monotonic() + self.deadline)
             self.retry_budget.deposit()
             retries = self.max_retries if operation in IDEMPOTENT_OPERATIONS else 0
             attempt = 0

@@ -19,6 +19,7 @@ import time
 from typing import Any
 
 import requests
+from django.core.signals import request_finished, request_started
 from requests.adapters import HTTPAdapter
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
@@ -79,6 +80,41 @@ class CallLimits(threading.local):
 
 
 call_limits = CallLimits()
+
+
+class PageBudget(threading.local):
+    """When the drive calls of the page this thread is answering must all be done by.
+
+    A page may make several calls (the share's facts, a token, the listing); each on its own
+    deadline, a drive answering each just in time would hold the visitor for several. Django's
+    `request_started` opens a page (its first call sets the deadline, `PdsClient._call`) and
+    `request_finished` closes it; outside a request (a command, a shell) each call has its own.
+    """
+
+    open = False
+    deadline: float | None = None
+
+    def started(self, **kwargs: Any) -> None:
+        self.open = True
+        self.deadline = None
+
+    def finished(self, **kwargs: Any) -> None:
+        self.open = False
+        self.deadline = None
+
+    def call_deadline(self, own: float) -> float:
+        """The deadline of a call whose own deadline is `own`: the page's, if it ends first."""
+        if not self.open:
+            return own
+        if self.deadline is None:
+            self.deadline = own
+            return own
+        return min(own, self.deadline)
+
+
+page_budget = PageBudget()
+request_started.connect(page_budget.started, dispatch_uid="shareportal.pds.page_started")
+request_finished.connect(page_budget.finished, dispatch_uid="shareportal.pds.page_finished")
 
 
 class AnswerTooLarge(OSError):

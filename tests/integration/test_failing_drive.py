@@ -125,6 +125,18 @@ def test_a_dripping_drive_is_answered_within_the_deadline(start_portal, drive):
     assert drive.calls() == 1  # running out of time mid-body is not retried
 
 
+def test_the_calls_of_one_page_share_its_deadline(start_portal, drive):
+    portal = start_portal()
+    # Each answer in time on its own; a new visitor's landing asks three times.
+    drive.fault("slow", drip_seconds=0.9)
+
+    response, took = timed("GET", portal + OPEN)
+
+    assert response.status_code == 504
+    assert took < 1.5 + 0.5
+    assert drive.calls() == 2  # the facts in 0.9 s, then the token cut off at 1.5 s
+
+
 def test_with_the_default_deadline_a_drip_is_answered_within_ten_seconds(start_portal, drive):
     portal = start_portal(PDS_DEADLINE="")  # unset: the default
     drive.fault("drip", drip_seconds=2)
