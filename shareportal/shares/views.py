@@ -137,6 +137,16 @@ def _unlock(request: HttpRequest, share_id: str) -> HttpResponse:
                 share_id=share_id,
                 retry_after=exc.retry_after,
             )
+        except errors.RateLimited as exc:
+            # The drive's own guard paused this visitor's guesses (it counts them too, behind
+            # our throttle): the same page as ours, not "the drive is busy".
+            return problem_response(
+                request,
+                "too_many_attempts",
+                status=429,
+                share_id=share_id,
+                retry_after=exc.retry_after,
+            )
         except errors.SharePasswordWrong:
             form.add_error("password", _("That password is not right. Check it and try again."))
         else:

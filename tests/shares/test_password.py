@@ -10,7 +10,9 @@ from .stubs import (
     add_token,
     add_wrong_password,
     calls_to,
+    error_json,
     file_json,
+    url,
 )
 
 pytestmark = pytest.mark.django_db
@@ -83,6 +85,22 @@ def test_a_wrong_password_keeps_the_form_and_says_why(client, pds):
     assert 'aria-invalid="true"' in page
     assert "guess" not in page  # the typed password is not echoed back
     assert "share_tokens" not in client.session
+
+
+def test_a_pause_from_the_drives_own_guard_is_shown_as_too_many_attempts(client, pds):
+    pds.post(
+        url("share_link/get_share_token"),
+        status=429,
+        headers={"Retry-After": "120"},
+        json=error_json("TooManyRequests", "Too many wrong passwords; try again later."),
+    )
+
+    response = client.post(f"/s/{SHARE}/", {"password": "a guess"})
+
+    assert response.status_code == 429
+    assert response["Retry-After"] == "120"
+    assert "Too many wrong passwords" in response.content.decode()
+    assert len(calls_to(pds, "share_link/get_share_token")) == 1
 
 
 def test_an_empty_password_is_refused_without_asking_pds_to_check_it(client, pds):
