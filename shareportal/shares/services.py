@@ -1,24 +1,33 @@
-"""What a visitor's session remembers about the shares they opened, and how it changes.
+"""What the portal remembers about the shares visitors open, and how it changes.
 
-The session (stored on the server; only its key travels in the cookie) holds, per share:
-- `share_tokens[share_id]`: `{"token", "expires_at"}`, the share token PDS gave us. It never
-  reaches the browser, a URL or a log line.
-- `share_facts[share_id]`: the few facts of the share every page needs (its name, whether it has
-  a password, what is allowed), so that a folder page costs one PDS call, not three.
-- `share_folders[share_id]`: `{file_id: [name, parent_id]}` of the folders already seen, so that
-  breadcrumbs are built without asking PDS again. `parent_id` is None for the share's top items.
+A visitor of a share without a password needs no state of their own, so they get none: no
+session, no cookie, no per-visitor cache entry. What every visitor of a share sees alike lives
+in the shared cache (`CACHES["default"]`, seen by every worker and, with Redis, every
+instance), keyed by share:
+- `share-public:<share_id>`: its public facts (`get_by_anonymous`), at most
+  `SHARE_PUBLIC_CACHE_SECONDS` old, for the landing page and the facts every page needs (its
+  name, whether it has a password, what is allowed), so that a folder page costs one PDS call;
+- `share-token:<share_id>`: `{"token", "expires_at"}`, the share token of a share without a
+  password, got once for everyone (anyone may get one with an empty password);
+- `share-folders:<share_id>`: `{file_id: [name, parent_id]}` of the folders listed so far, so
+  that breadcrumbs are built without asking PDS again. `parent_id` is None at the share's top.
+  Only a visitor whose listing of the share succeeded is shown breadcrumbs, so a password
+  share's folder names reach no one who has not unlocked it.
+
+The session (on the server; only its key travels in the cookie) holds what is one visitor's
+alone: `share_tokens[share_id]`, the token a visitor got with a share's password. No token
+reaches the browser, a URL or a log line.
 
 The reads of `selectors.py` need a share token and teach us folders, so the views run them
 through the services here (`folder_page_open`, `breadcrumbs_walk`, `download_url_get`), which
-keep the session up to date; the selectors themselves never touch it.
+keep what is remembered up to date; the selectors themselves never touch it.
 """
 
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 from django.conf import settings
-from django.contrib.sessions.backends.base import SessionBase
 from django.core.cache import cache
 from django.http import HttpRequest
 
@@ -32,8 +41,12 @@ from .selectors import ShareFacts
 # A held token is used until this many seconds before PDS said it ends, so that it does not
 # expire between our check and PDS's.
 TOKEN_MARGIN = 60
-# Folders remembered per share; a visitor walking a huge tree must not grow the session forever.
+# Folders remembered per share; a visitor walking a huge tree must not grow the entry forever.
 MAX_FOLDERS_PER_SHARE = 2000
+# How long the folders of a share are remembered after the last new one was seen: a renamed
+# folder's old name can show in breadcrumbs that long (each visitor's session kept them for
+# its whole life before).
+FOLDERS_CACHE_SECONDS = 60 * 60
 
 
 # Deeper than any real tree; it only stops a walk that PDS would send round in circles.
@@ -46,108 +59,141 @@ class Crumb:
     name: str
 
 
-def _section(session: SessionBase, name: str) -> dict:
-    section = session.get(name)
-    if not isinstance(section, dict):
-        section = {}
-        session[name] = section
-    return section
+def _open_token_key(share_id: str) -> str:
+    return f"share-token:{share_id}"
 
 
-def share_facts_remember(*, request: HttpRequest, share: AnonymousShare) -> ShareFacts:
-    """Keep the facts of `share` (fresh from PDS) in the session, and return them."""
-    facts = ShareFacts.of(share)
-    section = _section(request.session, "share_facts")
-    if section.get(share.share_id) != asdict(facts):
-        section[share.share_id] = asdict(facts)
-        request.session.modified = True
-    return facts
+def _folders_key(share_id: str) -> str:
+    return f"share-folders:{share_id}"
+
+
+def _shared_get(share_id: str) -> AnonymousShare:
+    """The share's public facts fresh from PDS, kept in the shared cache for every visitor.
+
+    Kept `STALE_IF_ERROR_SECONDS` if that is longer, with the time they were read, so that they
+    can stand in while the drive fails (`stale.landing_share_stale`).
+    """
+    read_at = time.time()
+    try:
+        shared = selectors.share_get(share_id=share_id)
+    except stale.SHARE_REFUSALS:
+        stale.share_refused(share_id=share_id)
+        raise
+    keep = max(settings.SHARE_PUBLIC_CACHE_SECONDS, settings.STALE_IF_ERROR_SECONDS)
+    cache.set(stale.public_key(share_id), (read_at, shared), keep)
+    return shared
+
+
+def _public_fresh(share_id: str) -> AnonymousShare | None:
+    """The share's public facts from the shared cache, if read `SHARE_PUBLIC_CACHE_SECONDS` ago
+    or less."""
+    cached = cache.get(stale.public_key(share_id))
+    if (
+        isinstance(cached, tuple)
+        and len(cached) == 2
+        and isinstance(cached[1], AnonymousShare)
+        and time.time() - cached[0] < settings.SHARE_PUBLIC_CACHE_SECONDS
+    ):
+        return cached[1]
+    return None
 
 
 def share_for_landing(*, request: HttpRequest, share_id: str) -> AnonymousShare:
     """What the landing page shows of a share (`get_by_anonymous`), fresh or recently read.
 
-    These facts are the same for every visitor, so a visitor who holds a share token gets them
-    from the shared cache, at most `SHARE_PUBLIC_CACHE_SECONDS` old: the listing on the same
-    page asks PDS with that token, and the embedded drive ends a share's tokens on a cancel, an
-    expiry, a disable or a password change, so those still win at once. A new name,
-    description, expiry date, switch or counter can show that much later; PDS enforces them
-    all the same. Without a token (the password form, a first visit) they are read fresh.
-    While the drive fails, a token holder may be shown them up to `STALE_IF_ERROR_SECONDS` old
-    (see `stale`), which is why the cache keeps them that long with the time they were read.
+    These facts are the same for every visitor, so a visitor who holds a share token (theirs,
+    or the one every visitor of a share without a password uses) gets them from the shared
+    cache, at most `SHARE_PUBLIC_CACHE_SECONDS` old: the listing on the same page asks PDS with
+    that token, and the embedded drive ends a share's tokens on a cancel, an expiry, a disable
+    or a password change, so those still win at once. A new name, description, expiry date,
+    switch or counter can show that much later; PDS enforces them all the same. Without a
+    token (the password form, a first visit) they are read fresh. While the drive fails, a
+    token holder may be shown them up to `STALE_IF_ERROR_SECONDS` old (see `stale`), which is
+    why the cache keeps them that long with the time they were read.
     """
-    key = stale.public_key(share_id)
-    held = share_token_held(request=request, share_id=share_id)
+    held = _session_token(request, share_id) or _open_token(share_id)
     if held:
-        cached = cache.get(key)
-        if (
-            isinstance(cached, tuple)
-            and len(cached) == 2
-            and isinstance(cached[1], AnonymousShare)
-            and time.time() - cached[0] < settings.SHARE_PUBLIC_CACHE_SECONDS
-        ):
-            return cached[1]
-    read_at = time.time()
+        cached = _public_fresh(share_id)
+        if cached is not None:
+            return cached
     try:
-        shared = selectors.share_get(share_id=share_id)
+        return _shared_get(share_id)
     except errors.DRIVE_FAILURES:
         shown = stale.landing_share_stale(share_id=share_id) if held else None
         if shown is None:
             raise
         return shown
-    except stale.SHARE_REFUSALS:
-        stale.share_refused(share_id=share_id)
-        raise
-    keep = max(settings.SHARE_PUBLIC_CACHE_SECONDS, settings.STALE_IF_ERROR_SECONDS)
-    cache.set(key, (read_at, shared), keep)
-    return shared
 
 
-def share_facts_get(*, request: HttpRequest, share_id: str) -> ShareFacts:
-    """The facts of a share: from the session, or from PDS (`get_by_anonymous`) the first time."""
-    stored = request.session.get("share_facts", {}).get(share_id)
-    if stored:
+def share_facts_get(*, share_id: str) -> ShareFacts:
+    """The facts of a share: from the shared cache, or from PDS (`get_by_anonymous`).
+
+    At most `SHARE_PUBLIC_CACHE_SECONDS` old, like the landing page's; a share that gained a
+    password since is caught by its listing, which the drive then refuses. While the drive
+    fails, the last facts read stand in as on the landing page: the listing, or its stale copy
+    read with the visitor's token, still decides what is shown.
+    """
+    shared = _public_fresh(share_id)
+    if shared is None:
         try:
-            return ShareFacts(**stored)
-        except TypeError:
-            pass  # Written by an older version of this code: ask PDS again.
-    return share_facts_remember(request=request, share=selectors.share_get(share_id=share_id))
+            shared = _shared_get(share_id)
+        except errors.DRIVE_FAILURES:
+            shown = stale.landing_share_stale(share_id=share_id)
+            if shown is None:
+                raise
+            shared = shown
+    return ShareFacts.of(shared)
 
 
-def share_token_held(*, request: HttpRequest, share_id: str) -> str:
-    """The share token this session holds for the share, or "" when none is still good."""
-    held = request.session.get("share_tokens", {}).get(share_id)
-    if not held or held.get("expires_at", 0) - TOKEN_MARGIN <= time.time():
+def _still_good(held: object) -> str:
+    """The token of a `{"token", "expires_at"}` record, or "" when it ends too soon."""
+    if not isinstance(held, dict) or held.get("expires_at", 0) - TOKEN_MARGIN <= time.time():
         return ""
     return held.get("token", "")
 
 
+def _session_token(request: HttpRequest, share_id: str) -> str:
+    # A visitor without a session cookie has an empty session: reading it costs nothing.
+    return _still_good(request.session.get("share_tokens", {}).get(share_id))
+
+
+def _open_token(share_id: str) -> str:
+    return _still_good(cache.get(_open_token_key(share_id)))
+
+
+def share_token_held(*, request: HttpRequest, share_id: str) -> str:
+    """The token this visitor got with the share's password, or "" when none is still good."""
+    return _session_token(request, share_id)
+
+
 def _share_token_keep(*, request: HttpRequest, share_id: str, token: str, expires_in: int) -> None:
-    section = _section(request.session, "share_tokens")
+    section = request.session.get("share_tokens")
+    if not isinstance(section, dict):
+        section = request.session["share_tokens"] = {}
     section[share_id] = {"token": token, "expires_at": int(time.time()) + expires_in}
     request.session.modified = True
 
 
 def share_token_forget(*, request: HttpRequest, share_id: str) -> None:
-    """Drop the share token of this session for the share (PDS no longer accepts it)."""
+    """Drop the tokens held for the share, the visitor's and the shared one: PDS ended them."""
     section = request.session.get("share_tokens", {})
     if share_id in section:
         del section[share_id]
         request.session.modified = True
+    cache.delete(_open_token_key(share_id))
 
 
 def share_unlock(*, request: HttpRequest, share_id: str, password: str) -> str:
-    """Get a share token with `password`, keep it and return it.
+    """Get a share token with `password`, keep it in the visitor's session and return it.
 
     Raises `SharePasswordWrong` when the password is not the share's.
     """
     # The visitor's address goes along, so the drive's guard counts them, not all of us.
     address = throttling.client_address(request)
     token = get_client().get_share_token(share_id, password, client_address=address)
-    if password:
-        # A new session key once a password is proven, so that a session id planted in the
-        # visitor's browser beforehand does not share what they unlocked.
-        request.session.cycle_key()
+    # A new session key once a password is proven, so that a session id planted in the
+    # visitor's browser beforehand does not share what they unlocked.
+    request.session.cycle_key()
     _share_token_keep(
         request=request, share_id=share_id, token=token.share_token, expires_in=token.expires_in
     )
@@ -173,24 +219,44 @@ def share_unlock_throttled(*, request: HttpRequest, share_id: str, password: str
     return token
 
 
+def _open_token_get(request: HttpRequest, share_id: str) -> str:
+    """A new token of a share without a password, kept in the shared cache for every visitor.
+
+    Anyone may get it with an empty password, so sharing it gives no one more than they could
+    have; keeping it in no session is what spares a cookie-less visitor any state.
+    """
+    address = throttling.client_address(request)
+    token = get_client().get_share_token(share_id, "", client_address=address)
+    # The cache forgets it when PDS would stop taking it; `_still_good` stops a minute sooner.
+    cache.set(
+        _open_token_key(share_id),
+        {"token": token.share_token, "expires_at": int(time.time()) + token.expires_in},
+        max(1, token.expires_in),
+    )
+    return token.share_token
+
+
 def share_token_get(*, request: HttpRequest, facts: ShareFacts) -> str:
-    """The session's token for the share, getting one without a password if the share needs none.
+    """The token to read the share with: the visitor's, or for a share without a password the
+    shared one (got now if none is held).
 
     Raises `SharePasswordRequired` when the share has a password and no token is held.
     """
-    token = share_token_held(request=request, share_id=facts.share_id)
+    token = _session_token(request, facts.share_id)
     if token:
         return token
     if facts.has_pwd:
         raise errors.SharePasswordRequired("no share token held")
-    return share_unlock(request=request, share_id=facts.share_id, password="")
+    return _open_token(facts.share_id) or _open_token_get(request, facts.share_id)
 
 
 def share_call[T](*, request: HttpRequest, facts: ShareFacts, call: Callable[[str], T]) -> T:
     """Run `call(share_token)`, recovering once if PDS says the token is no longer valid.
 
     PDS may end a token early. Without a password a new one is fetched silently and the call
-    retried once; with one, `ShareTokenInvalid` goes up so that the visitor is asked again.
+    retried once (if the share has gained a password meanwhile, PDS refuses the empty one and
+    the visitor goes to the form); with one, `ShareTokenInvalid` goes up so that the visitor
+    is asked again.
     """
     token = share_token_get(request=request, facts=facts)
     try:
@@ -208,12 +274,15 @@ def share_call[T](*, request: HttpRequest, facts: ShareFacts, call: Callable[[st
         raise errors.Unavailable("PDS refused a share token it had just issued") from exc
 
 
-def folders_remember(
-    *, request: HttpRequest, share_id: str, folders: dict[str, tuple[str, str | None]]
-) -> None:
-    """Remember folders of the share: `{file_id: (name, parent_id)}`, parent None at the top."""
-    section = _section(request.session, "share_folders")
-    known = section.setdefault(share_id, {})
+def folders_remember(*, share_id: str, folders: dict[str, tuple[str, str | None]]) -> None:
+    """Remember folders of the share: `{file_id: (name, parent_id)}`, parent None at the top.
+
+    Written only when a folder is new or changed, so a page of folders already known costs
+    one read. Two workers learning different folders at once may keep one's alone: the other
+    folders cost a `file/get` later, nothing worse.
+    """
+    key = _folders_key(share_id)
+    known = folders_known(share_id=share_id)
     new = {k: list(v) for k, v in folders.items() if known.get(k) != list(v)}
     if not new:
         return
@@ -221,21 +290,20 @@ def folders_remember(
     # Dicts keep insertion order, so the folders seen longest ago go first.
     for oldest in list(known)[: max(0, len(known) - MAX_FOLDERS_PER_SHARE)]:
         del known[oldest]
-    request.session.modified = True
+    cache.set(key, known, FOLDERS_CACHE_SECONDS)
 
 
-def folders_remember_listed(
-    *, request: HttpRequest, share_id: str, items: list[FileItem], parent_id: str | None
-) -> None:
+def folders_remember_listed(*, share_id: str, items: list[FileItem], parent_id: str | None) -> None:
     """Remember the folders among `items`, listed inside `parent_id` (None: the share's top)."""
     folders = {item.file_id: (item.name, parent_id) for item in items if item.is_folder}
     if folders:
-        folders_remember(request=request, share_id=share_id, folders=folders)
+        folders_remember(share_id=share_id, folders=folders)
 
 
-def folders_known(*, request: HttpRequest, share_id: str) -> dict[str, list]:
-    """The folders of the share this session has seen: `{file_id: [name, parent_id]}`."""
-    return request.session.get("share_folders", {}).get(share_id, {})
+def folders_known(*, share_id: str) -> dict[str, list]:
+    """The folders of the share seen so far: `{file_id: [name, parent_id]}`."""
+    known = cache.get(_folders_key(share_id))
+    return known if isinstance(known, dict) else {}
 
 
 def folder_page_open(
@@ -249,9 +317,9 @@ def folder_page_open(
 ) -> Page[FileItem]:
     """One page of a folder of the share (`folder_id` None: the share's top items).
 
-    The folders on the page are remembered in the session, so that opening one of them later
-    needs no extra call for its breadcrumbs. While the drive fails, the page may be the copy
-    last read with the same token (`stale.StalePage`, with its age).
+    The folders on the page are remembered in the shared cache, so that opening one of them
+    later needs no extra call for its breadcrumbs. While the drive fails, the page may be the
+    copy last read with the same token (`stale.StalePage`, with its age).
     """
     # The order and page of the listing, which name its stale copy with the token.
     parts = (folder_id or "", sort, direction, marker)
@@ -272,9 +340,7 @@ def folder_page_open(
             ),
         ),
     )
-    folders_remember_listed(
-        request=request, share_id=facts.share_id, items=page.items, parent_id=folder_id
-    )
+    folders_remember_listed(share_id=facts.share_id, items=page.items, parent_id=folder_id)
     return page
 
 
@@ -293,11 +359,11 @@ def breadcrumbs_walk(*, request: HttpRequest, facts: ShareFacts, folder_id: str)
     """The folders from the share's top down to `folder_id`.
 
     PDS has no "path" operation, so the trail is walked upwards with `file/get`, as the official
-    SDK does, but only for folders this session has not seen listed; those it learns are
-    remembered. The walk stops at a folder whose parent is "root" or outside the share (PDS
-    answers that parent with NotFound).
+    SDK does, but only for folders not seen listed yet; those it learns are remembered. The
+    walk stops at a folder whose parent is "root" or outside the share (PDS answers that
+    parent with NotFound).
     """
-    known = folders_known(request=request, share_id=facts.share_id)
+    known = folders_known(share_id=facts.share_id)
     learned: dict[str, tuple[str, str | None]] = {}
 
     def node(file_id: str) -> tuple[str, str | None]:
@@ -330,5 +396,5 @@ def breadcrumbs_walk(*, request: HttpRequest, facts: ShareFacts, folder_id: str)
             break
         current, name, parent = parent, parent_name, grandparent
     if learned:
-        folders_remember(request=request, share_id=facts.share_id, folders=learned)
+        folders_remember(share_id=facts.share_id, folders=learned)
     return trail[::-1]

@@ -30,7 +30,6 @@ from .services import (
     download_url_get,
     folder_page_open,
     share_facts_get,
-    share_facts_remember,
     share_for_landing,
     share_token_held,
     share_unlock_throttled,
@@ -59,7 +58,7 @@ def share(request: HtmxHttpRequest, *, share_id: str) -> HttpResponse:
     if request.htmx:
         return _rows(request, share_id=share_id, folder_id=None, listing=listing)
     shared = share_for_landing(request=request, share_id=share_id)
-    facts = share_facts_remember(request=request, share=shared)
+    facts = ShareFacts.of(shared)
     if facts.has_pwd and not share_token_held(request=request, share_id=share_id):
         return _landing(request, shared, form=PasswordForm(), status=200)
     page = folder_page_open(request=request, facts=facts, folder_id=None, **_order(listing))
@@ -81,7 +80,7 @@ def folder(request: HtmxHttpRequest, *, share_id: str, file_id: str) -> HttpResp
         return problem_response(request, "bad_request", status=400, share_id=share_id)
     if request.htmx:
         return _rows(request, share_id=share_id, folder_id=file_id, listing=listing)
-    facts = share_facts_get(request=request, share_id=share_id)
+    facts = share_facts_get(share_id=share_id)
     page = folder_page_open(request=request, facts=facts, folder_id=file_id, **_order(listing))
     crumbs = breadcrumbs_walk(request=request, facts=facts, folder_id=file_id)
     ctx = {
@@ -97,7 +96,7 @@ def folder(request: HtmxHttpRequest, *, share_id: str, file_id: str) -> HttpResp
 @pds_problems
 def download(request: HttpRequest, *, share_id: str, file_id: str) -> HttpResponse:
     """Send the visitor to the file's signed URL on the data host; the bytes never pass here."""
-    facts = share_facts_get(request=request, share_id=share_id)
+    facts = share_facts_get(share_id=share_id)
     if facts.disable_download:
         return problem_response(request, "disabled_download", status=403, share_id=share_id)
     link = download_url_get(request=request, facts=facts, file_id=file_id)
@@ -154,7 +153,6 @@ def _unlock(request: HttpRequest, share_id: str) -> HttpResponse:
             response.status_code = 303
             return response
     shared = share_get(share_id=share_id)
-    share_facts_remember(request=request, share=shared)
     return _landing(request, shared, form=form, status=400)
 
 
@@ -186,7 +184,7 @@ def _rows(
     request: HttpRequest, *, share_id: str, folder_id: str | None, listing: ListingForm
 ) -> HttpResponse:
     """The next rows of a listing, for htmx's "Load more": one PDS call."""
-    facts = share_facts_get(request=request, share_id=share_id)
+    facts = share_facts_get(share_id=share_id)
     page = folder_page_open(request=request, facts=facts, folder_id=folder_id, **_order(listing))
     if isinstance(page, StalePage):
         # Rows appended in place would not carry the notice: the whole page says it.

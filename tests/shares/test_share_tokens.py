@@ -1,6 +1,5 @@
-"""The share token: fetched once, reused from the session, renewed when PDS ends it."""
-
-import time
+"""The share token: fetched once, reused (from the session, or shared by every visitor of a
+share without a password: see test_visitor_state.py), renewed when PDS ends it."""
 
 import pytest
 from responses import matchers
@@ -65,18 +64,6 @@ def test_a_token_about_to_expire_is_replaced(client, pds):
     client.get(f"/s/{SHARE}/")
 
     assert len(calls_to(pds, "share_link/get_share_token")) == 2
-
-
-def test_the_session_records_when_the_token_ends(client, pds):
-    add_share(pds, SHARE)
-    add_token(pds, SHARE, expires_in=7200)
-    add_list(pds, [])
-
-    client.get(f"/s/{SHARE}/")
-
-    held = client.session["share_tokens"][SHARE]
-    assert held["token"] == TOKEN
-    assert abs(held["expires_at"] - (time.time() + 7200)) < 5
 
 
 def test_an_ended_token_of_a_password_share_sends_the_visitor_back_to_the_form(client, pds):
