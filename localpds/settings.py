@@ -12,7 +12,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
 from common import clientaddr
-from common.backends import cache_setting, database_setting
+from common.backends import cache_setting, database_setting, file_cache
 from common.env import (
     BASE_DIR,
     STOCK_PORTAL_URL,
@@ -117,8 +117,10 @@ CACHES = {
     "default": cache_setting(
         LOCALPDS_REDIS_URL,
         key_prefix=LOCALPDS_REDIS_KEY_PREFIX,
-        directory=LOCALPDS_DATA_DIR / "cache",
-        max_entries=env_int("LOCALPDS_CACHE_MAX_ENTRIES", 1_000_000),
+        local=file_cache(
+            LOCALPDS_DATA_DIR / "cache",
+            max_entries=env_int("LOCALPDS_CACHE_MAX_ENTRIES", 1_000_000),
+        ),
     )
 }
 

@@ -13,7 +13,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
 from common import clientaddr
-from common.backends import cache_setting, database_setting
+from common.backends import cache_setting, database_cache, database_setting
 from common.env import BASE_DIR, env_bool, env_float, env_int, env_list, env_str, load_dotenv
 
 load_dotenv()
@@ -102,23 +102,38 @@ DATABASES = {
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# The cache is shared by every process of a deployment: Redis when REDIS_URL is set,
-# otherwise files in the data directory, which all gunicorn workers on one machine see.
+# The cache holds only what can be had again (a share's public facts, the shared token of a
+# share without a password, folders for breadcrumbs, copies of sessions), and it must be
+# shared by every process of a deployment: Redis when REDIS_URL is set, failing open (an
+# unreachable Redis is an empty cache, with a log line), otherwise a table in the database,
+# which all gunicorn workers on one machine see and which stays fast as it grows
+# (`common.backends.database_cache`; `manage.py createcachetable` makes it).
 REDIS_URL = env_str("REDIS_URL")
 CACHES = {
     "default": cache_setting(
         REDIS_URL,
-        key_prefix="shareportal-web",
-        directory=DATA_DIR / "cache" / "web",
-        max_entries=env_int("CACHE_MAX_ENTRIES", 1_000_000),
+        key_prefix=env_str("CACHE_KEY_PREFIX", "shareportal-web"),
+        local=database_cache(
+            table="shareportal_cache", max_entries=env_int("CACHE_MAX_ENTRIES", 100_000)
+        ),
+        fail_open=True,
+        socket_timeout=env_float("REDIS_SOCKET_TIMEOUT", 0.5),
     )
 }
 
-# Sessions hold share tokens and OAuth tokens, so they stay on the server; only the
-# session key travels in the cookie. The drive often shares the host name in development
-# (cookies ignore ports), so the portal's cookies keep their `web_` names and the drive's differ.
-# Read from the shared cache, written through to the database: a page view costs no query.
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Sessions hold share tokens of password shares and OAuth tokens, so they stay on the server;
+# only the session key travels in the cookie, and only visitors who unlocked a share or owners
+# who signed in have one. Rows in the database, read from Redis when there is one (every
+# instance sees the same session; with Redis down they are read from the database), and gone
+# SESSION_COOKIE_AGE after their last change: `manage.py clearsessions` (the Procfile's
+# release step) deletes the expired rows. The drive often shares the host name in development
+# (cookies ignore ports), so the portal's cookies keep their `web_` names and the drive's
+# differ.
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db"
+    if REDIS_URL
+    else "django.contrib.sessions.backends.db"
+)
 SESSION_COOKIE_NAME = "web_sessionid"
 CSRF_COOKIE_NAME = "web_csrftoken"
 SESSION_COOKIE_HTTPONLY = True
