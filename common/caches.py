@@ -29,33 +29,59 @@ logger = logging.getLogger(__name__)
 RETRY_AFTER = 5.0
 
 
+class _Outage:
+    """Whether one Redis server is taken as down, for every thread of the process.
+
+    Django makes a cache object per thread, so this lives beside them, one per server: a
+    gthread worker logs an outage once and waits out one timeout, not once per thread.
+    """
+
+    def __init__(self) -> None:
+        self.until = 0.0
+        self.lock = threading.Lock()
+
+    def skipping(self) -> bool:
+        return bool(self.until) and time.monotonic() < self.until
+
+    def began(self, exc: RedisError) -> None:
+        with self.lock:
+            if not self.until:
+                # The class of the failure only: a message could quote a key or the URL.
+                logger.warning(
+                    "Redis cache unreachable (%s): serving without it", type(exc).__name__
+                )
+            self.until = time.monotonic() + RETRY_AFTER
+
+    def ended(self) -> None:
+        with self.lock:
+            if self.until:
+                logger.warning("Redis cache answers again")
+            self.until = 0.0
+
+
+_outages: dict[str, _Outage] = {}
+_outages_lock = threading.Lock()
+
+
 class FailOpenRedisCache(RedisCache):
     """Django's RedisCache whose reads miss and writes are dropped while Redis is unreachable."""
 
     def __init__(self, server: str, params: dict[str, Any]) -> None:
         super().__init__(server, params)
-        self._down_until = 0.0
-        self._lock = threading.Lock()
+        with _outages_lock:
+            self._outage = _outages.setdefault(server, _Outage())
 
     def _guarded[T](self, call: Callable[[], T], fallback: T) -> T:
-        if self._down_until and time.monotonic() < self._down_until:
+        outage = self._outage
+        if outage.skipping():
             return fallback
         try:
             result = call()
         except RedisError as exc:
-            with self._lock:
-                if not self._down_until:
-                    # The exception's text names the host and the failure; never a value.
-                    logger.warning(
-                        "Redis cache unreachable (%s): serving without it", type(exc).__name__
-                    )
-                self._down_until = time.monotonic() + RETRY_AFTER
+            outage.began(exc)
             return fallback
-        if self._down_until:
-            with self._lock:
-                if self._down_until:
-                    logger.warning("Redis cache answers again")
-                self._down_until = 0.0
+        if outage.until:
+            outage.ended()
         return result
 
     # Each call names RedisCache explicitly: a lambda has no zero-argument super().
