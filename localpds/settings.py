@@ -137,6 +137,14 @@ SESSION_COOKIE_AGE = env_int("LOCALPDS_SESSION_COOKIE_AGE", 60 * 60 * 24)
 HTTPS = any(url.startswith("https://") for url in (LOCALPDS_PUBLIC_URL, LOCALPDS_PORTAL_URL))
 SESSION_COOKIE_SECURE = env_bool("LOCALPDS_SESSION_COOKIE_SECURE", HTTPS)
 CSRF_COOKIE_SECURE = env_bool("LOCALPDS_CSRF_COOKIE_SECURE", HTTPS)
+# Behind TLS at its own public URL the cookies take the `__Host-` prefix, which browsers accept
+# only Secure, for Path=/ and without Domain: no other host of the domain (a sibling subdomain,
+# a plain-http page) can then set or shadow them. Django's defaults are that path and domain.
+if LOCALPDS_PUBLIC_URL.startswith("https://"):
+    if SESSION_COOKIE_SECURE:
+        SESSION_COOKIE_NAME = f"__Host-{SESSION_COOKIE_NAME}"
+    if CSRF_COOKIE_SECURE:
+        CSRF_COOKIE_NAME = f"__Host-{CSRF_COOKIE_NAME}"
 CSRF_TRUSTED_ORIGINS = env_list("LOCALPDS_CSRF_TRUSTED_ORIGINS")
 # The drive's own page for a refused form (an expired sign-in page, cookies off).
 CSRF_FAILURE_VIEW = "localpds.oauth.csrf_failure"

@@ -142,6 +142,14 @@ SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 60 * 60 * 24)
 HTTPS = PUBLIC_BASE_URL.startswith("https://")
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", HTTPS)
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", HTTPS)
+# Behind TLS the cookies take the `__Host-` prefix, which browsers accept only Secure, for
+# Path=/ and without Domain: no other host of the domain (a sibling subdomain, a plain-http
+# page) can then set or shadow them. Django's defaults are that path and domain.
+if HTTPS:
+    if SESSION_COOKIE_SECURE:
+        SESSION_COOKIE_NAME = f"__Host-{SESSION_COOKIE_NAME}"
+    if CSRF_COOKIE_SECURE:
+        CSRF_COOKIE_NAME = f"__Host-{CSRF_COOKIE_NAME}"
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 # Our own private page (no-store, noindex, a way back) instead of Django's technical one.
 CSRF_FAILURE_VIEW = "shareportal.shares.views.csrf_failure"
