@@ -30,6 +30,10 @@ if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured("SECRET_KEY must be set (`make .env` writes a random one).")
     SECRET_KEY = "insecure-development-key-only-for-debug"
+# The same on every instance: sessions are signed with it in the database. To rotate it, set
+# the new SECRET_KEY and list the old one here, on every instance, for as long as sessions
+# signed with it should keep working (SESSION_COOKIE_AGE).
+SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS")
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
 
