@@ -32,6 +32,10 @@ from .tokens import ACCESS_TOKEN_LIFETIME
 from .wire import rfc3339
 
 SESSION_USER_KEY = "localpds_user_id"
+# The authorization request a sign-in was for. A sign-in answers one authorization only: a
+# client's own sign-out (the portal's) cannot end the drive's session, so a drive session
+# that outlived it would let the next person at the browser click Allow and be the owner.
+SESSION_AUTHZ_KEY = "localpds_signed_in_for"
 
 
 @never_cache
@@ -96,14 +100,20 @@ def authorize(request: HttpRequest) -> HttpResponse:
         return HttpResponseRedirect(exc.redirect_url)
 
     user = _session_user(request)
-    if user is None:
+    if user is None or request.session.get(SESSION_AUTHZ_KEY) != _authz_key(authz):
         return _sign_in(request, authz)
     if request.method == "POST" and "decision" in request.POST:
         return _consent_decide(request, authz, user)
     if authz.hide_consent:
-        return _code_redirect(authz, user)
+        return _code_redirect(request, authz, user)
     ctx = {"client": authz.client, "user": user, "form": ConsentForm()}
     return _page(request, "localpds/consent.html", ctx, authz)
+
+
+def _authz_key(authz: AuthorizationRequest) -> str:
+    """What tells one authorization request from another: its client and PKCE challenge,
+    which the client makes afresh for every sign-in."""
+    return f"{authz.client.client_id} {authz.code_challenge}"
 
 
 def _sign_in(request: HttpRequest, authz: AuthorizationRequest) -> HttpResponse:
@@ -128,6 +138,7 @@ def _sign_in(request: HttpRequest, authz: AuthorizationRequest) -> HttpResponse:
             request.session.cycle_key()
             rotate_token(request)
             request.session[SESSION_USER_KEY] = user.user_id
+            request.session[SESSION_AUTHZ_KEY] = _authz_key(authz)
             # 303: the same authorization request, now by GET, continues to consent.
             return HttpResponseRedirect(request.get_full_path(), status=303)
     elif form.is_bound:
@@ -145,14 +156,21 @@ def _consent_decide(request: HttpRequest, authz: AuthorizationRequest, user: Use
         ctx = {"client": authz.client, "user": user, "form": form}
         return _page(request, "localpds/consent.html", ctx, authz, status=400)
     if form.cleaned_data["decision"] != "allow":
+        _sign_in_used(request)
         denied = {"error": "access_denied", "error_description": "The user denied access."}
         return HttpResponseRedirect(authz.redirect_url(denied))
-    return _code_redirect(authz, user)
+    return _code_redirect(request, authz, user)
 
 
-def _code_redirect(authz: AuthorizationRequest, user: User) -> HttpResponse:
+def _code_redirect(request: HttpRequest, authz: AuthorizationRequest, user: User) -> HttpResponse:
+    _sign_in_used(request)
     code = oauth_services.authorization_code_issue(request=authz, user=user)
     return HttpResponseRedirect(authz.redirect_url({"code": code}))
+
+
+def _sign_in_used(request: HttpRequest) -> None:
+    """End the drive session once its authorization is answered: the next asks the password."""
+    request.session.flush()
 
 
 @with_request_id

@@ -18,11 +18,16 @@ def csrf_of(page: str) -> str:
     return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
 
 
-def sign_in(portal: Client, live_pds, user_name: str = "alice") -> None:
-    """Sign in to the portal through the drive: its sign-in page, its consent, the callback."""
+def sign_in(
+    portal: Client, live_pds, user_name: str = "alice", drive: requests.Session | None = None
+) -> None:
+    """Sign in to the portal through the drive: its sign-in page, its consent, the callback.
+
+    `drive` is the browser's side on the drive's pages (its cookies); a new one by default.
+    """
     authorize = portal.get("/dashboard/signin/")["Location"]
     assert authorize.startswith(f"{live_pds.url}/v2/oauth/authorize?")
-    drive = requests.Session()
+    drive = drive or requests.Session()
     signin_page = drive.get(authorize, timeout=10)
     password = live_pds.demo["users"][user_name]["password"]
     consent_page = drive.post(
@@ -145,3 +150,24 @@ def test_the_owner_sees_wrong_passwords_tried_on_a_share_by_visitors(portal_sett
     assert "6 wrong passwords in the last 24 hours, from 3 addresses" in row
     assert "6 wrong passwords in the last 24 hours, from 3 addresses" in page
     assert "letmein" not in listing + page
+
+
+def test_after_signing_out_of_the_portal_the_next_sign_in_needs_the_drives_password(
+    portal_settings, live_pds
+):
+    browser_on_drive = requests.Session()
+    owner = Client()
+    sign_in(owner, live_pds, drive=browser_on_drive)
+    dashboard = owner.get("/dashboard/").content.decode()
+    signed_out = owner.post("/dashboard/signout/", {"csrfmiddlewaretoken": csrf_of(dashboard)})
+    assert signed_out.status_code == 302
+    assert owner.get("/dashboard/")["Location"].startswith("/dashboard/signin/")
+
+    # The next person at the same browser starts signing in: the drive does not let them
+    # through on the owner's earlier sign-in.
+    authorize = Client().get("/dashboard/signin/")["Location"]
+    page = browser_on_drive.get(authorize, timeout=10)
+
+    assert page.status_code == 200
+    assert 'name="password"' in page.text
+    assert 'value="allow"' not in page.text

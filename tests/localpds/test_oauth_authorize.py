@@ -489,3 +489,35 @@ def test_sign_out_does_not_follow_next_elsewhere(client, url, next_url):
 
     assert response.status_code == 200
     assert "Signed out" in response.content.decode()
+
+
+def test_after_allowing_one_authorization_the_next_one_asks_for_the_password_again(client, url):
+    sign_in(client, url)
+    assert "code" in redirect_params(client.post(url, {"decision": "allow"}))
+
+    # The next person at the browser, even through a client that skips the consent page.
+    again = client.get(authorize_url(pkce_pair()[1], hide_consent="true"))
+
+    assert again.status_code == 200
+    assert 'name="password"' in again.content.decode()
+    assert AuthorizationCode.objects.count() == 1
+    assert "localpds_user_id" not in client.session
+
+
+def test_denying_an_authorization_also_ends_the_drive_sign_in(client, url):
+    sign_in(client, url)
+    client.post(url, {"decision": "deny"})
+
+    again = client.get(authorize_url(pkce_pair()[1]))
+
+    assert 'name="password"' in again.content.decode()
+
+
+def test_a_sign_in_answers_only_the_authorization_it_was_made_for(client, url):
+    assert sign_in(client, url).status_code == 303
+
+    other = client.get(authorize_url(pkce_pair()[1], hide_consent="true"))
+
+    assert other.status_code == 200
+    assert 'name="password"' in other.content.decode()
+    assert AuthorizationCode.objects.count() == 0
