@@ -44,7 +44,6 @@ env-keys: .env
 
 run: $(VENV)/.runtime env-keys
 	$(PY) manage.py migrate --noinput -v 0
-	$(PY) manage.py createcachetable
 	$(PY) -m localpds migrate --noinput -v 0
 	STATIC_MANIFEST=1 $(PY) manage.py collectstatic --noinput -v 0
 	STATIC_MANIFEST=1 $(PY) -m localpds collectstatic --noinput -v 0

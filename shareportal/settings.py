@@ -111,7 +111,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # shared by every process of a deployment: Redis when REDIS_URL is set, failing open (an
 # unreachable Redis is an empty cache, with a log line), otherwise a table in the database,
 # which all gunicorn workers on one machine see and which stays fast as it grows
-# (`common.backends.database_cache`; `manage.py createcachetable` makes it).
+# (`common.backends.database_cache`; `migrate` makes its table).
 REDIS_URL = env_str("REDIS_URL")
 CACHES = {
     "default": cache_setting(

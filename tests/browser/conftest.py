@@ -134,14 +134,8 @@ def product(chromium, tmp_path_factory) -> Iterator[Product]:
     )
 
     # The portal's database is migrated while the PDS is seeded: the two take most of the set-up.
-    # As the Procfile's release step does: the tables, then the cache's.
     web_migrate = subprocess.Popen(
-        [
-            "bash",
-            "-c",
-            f"{sys.executable} manage.py migrate --noinput -v 0"
-            f" && {sys.executable} manage.py createcachetable",
-        ],
+        [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"],
         cwd=BASE_DIR,
         env=web_env,
         stdout=subprocess.PIPE,

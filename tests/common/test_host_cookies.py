@@ -23,7 +23,6 @@ from django.core.management import call_command
 from django.test import Client
 
 call_command("migrate", verbosity=0)
-call_command("createcachetable")
 browser = Client(HTTP_X_FORWARDED_PROTO="https", HTTP_HOST="share.example.com")
 cookies = {}
 with responses.RequestsMock() as pds:

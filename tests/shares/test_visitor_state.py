@@ -31,6 +31,7 @@ TABLE = "shareportal_cache"
 def db_cache(settings):
     """The single-machine default cache of the settings (a table in the database), empty."""
     settings.CACHES = {"default": database_cache(table=TABLE, max_entries=100_000)}
+    # The migration made it only if the cache was this one then (not with REDIS_URL set).
     call_command("createcachetable")
 
 
