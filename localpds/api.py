@@ -501,6 +501,8 @@ def _file_page(
     # Dicts of the fields the wire needs: no File instances for rows only serialised. A date
     # order reads its key as a datetime too, for the marker.
     fields = FILE_FIELDS + ((order_by,) if kind is datetime else ())
+    if call.share is not None:
+        fields += ("id_path",)
     items, next_marker = keyset_page(
         files.values(*fields, **FILE_TIMES),
         key=order_by,
@@ -512,10 +514,14 @@ def _file_page(
     # One signer for the page: the key, origin, paths and expiry are worked out once.
     signer = dataurls.Signer(request, _url_expire_sec(body))
     wire = file_wirer(signer=signer, share=call.share, top_ids=top_ids)
-    return {
-        "items": [wire(row) for row in items],
-        "next_marker": next_marker,
-    }
+    wired = [wire(row) for row in items]
+    if call.share is not None:
+        paths = selectors.share_parent_paths(
+            share=call.share, id_paths={row["file_id"]: row["id_path"] for row in items}
+        )
+        for item in wired:
+            item["parent_path"] = paths[item["file_id"]]
+    return {"items": wired, "next_marker": next_marker}
 
 
 def _file_for_call(call: Call) -> File:
@@ -565,19 +571,26 @@ def file_get_download_url(request: HttpRequest, call: Call) -> dict:
     }
 
 
-@pds_operation(auth="owner")
+@pds_operation(auth="owner_or_share")
 def file_search(request: HttpRequest, call: Call) -> dict:
     """`file/search` in one drive with the query mini-language of `validation`.
 
-    See docs/pds-api.md#filesearch.
+    Through a share (`share_id` and `x-share-token`, this drive's extension) the same query
+    searches the shared subtrees only, and each item says which folders of the share it is in
+    (`parent_path`). See docs/pds-api.md#filesearch and #filesearch-through-a-share.
     """
     body = call.body
-    drive = selectors.drive_for_caller(
-        caller=call.owner, drive_id=body.string("drive_id", required=True)
-    )
     conditions = parse_query(body.string("query", required=True, max_len=4096))
-    files = selectors.files_matching(drive=drive, conditions=conditions)
-    page = _file_page(request, call, files, order=_search_order(body))
+    if call.share is not None:
+        files = selectors.share_files_matching(share=call.share, conditions=conditions)
+        top_ids = selectors.share_top_ids(call.share)
+    else:
+        drive = selectors.drive_for_caller(
+            caller=call.owner, drive_id=body.string("drive_id", required=True)
+        )
+        files = selectors.files_matching(drive=drive, conditions=conditions)
+        top_ids = frozenset()
+    page = _file_page(request, call, files, order=_search_order(body), top_ids=top_ids)
     if body.boolean("return_total_count"):
         page["total_count"] = files.count()
     return page

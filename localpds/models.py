@@ -114,6 +114,10 @@ class File(models.Model):
             models.Index(
                 fields=["drive", "parent", "updated_at", "file_id"], name="file_by_updated"
             ),
+            # `file/search` through a share reads its subtrees as ranges of `id_path` within
+            # the drive: without this SQLite reads the whole drive by `drive` alone. PostgreSQL
+            # seeks `id_path`'s own LIKE index (varchar_pattern_ops) for the same prefixes.
+            models.Index(fields=["drive", "id_path"], name="file_by_path"),
         ]
 
     @property

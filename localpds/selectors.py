@@ -8,6 +8,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import NamedTuple
 
+from django.db import connection
 from django.db.models import Model, Q, QuerySet
 
 from . import listing
@@ -241,6 +242,77 @@ def files_matching(*, drive: Drive, conditions: list[Condition]) -> QuerySet[Fil
     for condition in conditions:
         files = files.filter(_file_condition(condition))
     return files
+
+
+def _subtree(id_path: str) -> Q:
+    """The file at `id_path` ("/<id>/.../<id>/") and everything inside it, on an index.
+
+    On PostgreSQL a prefix LIKE uses the `varchar_pattern_ops` index Django makes beside
+    `id_path`'s own. SQLite's LIKE is case-insensitive, so it cannot use a (binary) index; the
+    same rows are the range [prefix, prefix with its last "/" made "0"): "0" follows "/" in
+    every encoding, and SQLite compares text bytewise. (PostgreSQL's collations may ignore
+    punctuation, so the range is not used there.)
+    """
+    if connection.vendor == "sqlite":
+        return Q(id_path__gte=id_path, id_path__lt=id_path[:-1] + "0")
+    return Q(id_path__startswith=id_path)
+
+
+def share_files_matching(*, share: ShareLink, conditions: list[Condition]) -> QuerySet[File]:
+    """`file/search` through a share: the files inside its subtrees matching every condition.
+
+    The share's subtrees come first, as index ranges of `id_path`, so the database reads the
+    share's rows and no others, whatever the drive holds; the conditions only narrow them, so
+    no query can reach outside the share. `parent_file_id = 'root'` means the share's top, as
+    in `file/list` through a share. See docs/pds-api.md#filesearch-through-a-share.
+    """
+    files = File.objects.filter(drive_id=share.drive_id)
+    if not share.share_all_files:
+        top_paths = File.objects.filter(
+            drive_id=share.drive_id, file_id__in=share.file_id_list
+        ).values_list("id_path", flat=True)
+        scope = Q(pk__in=[])
+        for id_path in top_paths:
+            scope |= _subtree(id_path)
+        files = files.filter(scope)
+    for condition in conditions:
+        if condition.field == "parent_file_id" and condition.op == "=" and condition.value == ROOT:
+            top = Q(parent=None) if share.share_all_files else Q(file_id__in=share.file_id_list)
+            files = files.filter(top)
+        else:
+            files = files.filter(_file_condition(condition))
+    return files
+
+
+def share_parent_paths(*, share: ShareLink, id_paths: dict[str, str]) -> dict[str, list[dict]]:
+    """Per file id, the folders from the share's top down to the file's folder: `[{file_id, name}]`.
+
+    Only folders inside the share are named (from the outermost shared item down): the
+    folders above a shared item stay private, as its `parent_file_id: root` keeps them. One
+    query for the names of a whole page.
+    """
+    top = share_top_ids(share)
+    chains: dict[str, list[str]] = {}
+    for file_id, id_path in id_paths.items():
+        ancestors = id_path.strip("/").split("/")[:-1]
+        if not share.share_all_files:
+            shared_at = next((i for i, a in enumerate(ancestors) if a in top), len(ancestors))
+            ancestors = ancestors[shared_at:]
+        chains[file_id] = ancestors
+    wanted = {a for chain in chains.values() for a in chain}
+    names = (
+        dict(
+            File.objects.filter(drive_id=share.drive_id, file_id__in=wanted).values_list(
+                "file_id", "name"
+            )
+        )
+        if wanted
+        else {}
+    )
+    return {
+        file_id: [{"file_id": a, "name": names.get(a, "")} for a in chain]
+        for file_id, chain in chains.items()
+    }
 
 
 # Share links seen by visitors

@@ -276,14 +276,6 @@ def test_search_refuses_a_query_it_cannot_read(alice, tree, query, code):
     assert_error(as_owner("search", alice, query=query), 400, code, field="query")
 
 
-def test_search_is_owner_only(alice, tree):
-    share = make_share(alice, [tree.shared])
-
-    response = via_share("search", share, share_token_of(share), query="name = 'secret.txt'")
-
-    assert_error(response, 401, "AccessTokenInvalid")
-
-
 # Through a share token
 
 
