@@ -7,6 +7,7 @@ token when it must, so that nothing here touches the session.
 from django.conf import settings
 
 from shareportal.pds.client import get_client
+from shareportal.pds.query import quoted
 from shareportal.pds.types import FileItem, Page, ShareLink
 from shareportal.shares.throttling import FailureSummary, password_failures_recent
 
@@ -21,10 +22,7 @@ def share_search_query(*, name: str, status: str) -> str:
     """
     clauses = []
     if name:
-        # PDS's query strings are single-quoted; a quote or backslash typed by the owner must
-        # stay part of the name rather than end it.
-        escaped = name.replace("\\", "\\\\").replace("'", "\\'")
-        clauses.append(f"share_name_for_fuzzy match '{escaped}'")
+        clauses.append(f"share_name_for_fuzzy match {quoted(name)}")
     if status:
         clauses.append(f"status in ['{status}']")
     return " and ".join(clauses)

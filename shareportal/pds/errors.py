@@ -180,6 +180,15 @@ class FeatureDisabled(NoPermission):
         self.kind = kind
 
 
+class SearchUnsupported(PdsError):
+    """The drive refused `file/search` through a share: a real PDS domain, which offers it to
+    owners only (docs/pds-api.md#filesearch-through-a-share). The share pages walk the share's
+    folders instead; nothing about the visitor's request is wrong.
+    """
+
+    status = 501
+
+
 # Failures of the drive itself, as opposed to its answers: a transport error, a timeout, a 5xx,
 # an answer that is not the documented shape, or the portal shielding a failing drive. A stale
 # page may stand in for these (shares.stale), never for an answer such as a 4xx: a cancel, an

@@ -16,6 +16,7 @@ from .types import (
     FileItem,
     OAuthTokens,
     Page,
+    SearchHit,
     ShareLink,
     ShareToken,
     User,
@@ -228,6 +229,20 @@ def file_item(data: Json) -> FileItem:
         thumbnail=_text(data, "thumbnail"),
         url=_text(data, "url"),
     )
+
+
+def search_hit(data: Json) -> SearchHit:
+    """An item of `file/search` through a share, with its `parent_path` when the drive sent it.
+
+    See docs/pds-api.md#filesearch-through-a-share.
+    """
+    raw = data.get("parent_path")
+    if raw is None:
+        raw = []
+    if not isinstance(raw, list) or not all(isinstance(p, dict) for p in raw):
+        raise _bad("parent_path is not a list of objects")
+    path = tuple((_required_id(p, "file_id"), _text(p, "name")) for p in raw)
+    return SearchHit(item=file_item(data), parent_path=path)
 
 
 def page[T](data: Json, item: Callable[[Json], T]) -> Page[T]:

@@ -126,6 +126,17 @@ class FileItem(NamedTuple):
         return self.type == "folder"
 
 
+class SearchHit(NamedTuple):
+    """One item of `file/search` through a share (docs/pds-api.md#filesearch-through-a-share).
+
+    `parent_path` is the share's folders from its top down to the item's folder, as
+    `(file_id, name)` pairs: empty for a top item, and for a drive that does not say.
+    """
+
+    item: FileItem
+    parent_path: tuple[tuple[str, str], ...]
+
+
 @dataclass(frozen=True)
 class Page[T]:
     """A page of a listing: its items and the marker of the next page ("" on the last)."""
