@@ -1,11 +1,13 @@
 """The visitor's input: the share password, and how a listing is sorted and paged."""
 
+import unicodedata
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from shareportal.pds.ids import MARKER_MAX_LENGTH, SHARE_PASSWORD_MAX_LENGTH
 
-from .selectors import ORDER_BY
+from .selectors import ORDER_BY, WALK_MAX_ITEMS
 
 
 class PasswordForm(forms.Form):
@@ -33,3 +35,30 @@ class ListingForm(forms.Form):
         data["sort"] = data.get("sort") or "name"
         data["dir"] = data.get("dir") or "asc"
         return data
+
+
+# Longer than any name anyone types to find a file; PDS takes queries of 4096 characters, and a
+# URL of the results must fit a request line.
+SEARCH_MAX_LENGTH = 200
+
+
+class SearchForm(forms.Form):
+    """`?q=words&marker=...` (or `&start=N` for the walk's later pages): what to look for."""
+
+    q = forms.CharField(
+        label=_("Search this share"),
+        max_length=SEARCH_MAX_LENGTH,
+        error_messages={
+            "required": _("Type part of a file or folder name to look for."),
+            "max_length": _("Type at most %(limit_value)d characters to look for."),
+        },
+    )
+    marker = forms.CharField(max_length=MARKER_MAX_LENGTH, required=False, strip=False)
+    start = forms.IntegerField(min_value=0, max_value=WALK_MAX_ITEMS, required=False)
+
+    def clean_q(self) -> str:
+        text = self.cleaned_data["q"]
+        # Control characters are in no name anyone types, and a NUL would be refused by PDS.
+        if any(unicodedata.category(char) == "Cc" for char in text):
+            raise forms.ValidationError(_("Type letters, digits and punctuation only."))
+        return text

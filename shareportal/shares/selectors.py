@@ -4,6 +4,7 @@
 `listing_rows` turns a page of items into what a listing shows.
 """
 
+import re
 from dataclasses import dataclass
 from datetime import date
 from typing import NamedTuple
@@ -16,7 +17,8 @@ from shareportal.display import file_icon, shown_name
 from shareportal.pds import errors
 from shareportal.pds.client import get_client
 from shareportal.pds.ids import is_file_id
-from shareportal.pds.types import AnonymousShare, DownloadUrl, FileItem, Page
+from shareportal.pds.query import quoted
+from shareportal.pds.types import AnonymousShare, DownloadUrl, FileItem, Page, SearchHit
 
 from .datahosts import data_origins, data_url_trusted
 
@@ -157,3 +159,138 @@ def _check_file_id(file_id: str) -> None:
     """Refuse a file id from PDS that our URLs cannot carry: no link could be made to it."""
     if not is_file_id(file_id):
         raise errors.BadResponse("PDS answered a file id our URLs cannot carry")
+
+
+# Search inside a share (docs/pds-api.md#filesearch-through-a-share).
+
+SEARCH_PAGE_SIZE = 50
+# The walk that stands in for a drive without share search: at most this many `file/list`
+# pages (of 100 items) and items per search, so that a search of a huge share costs a visitor
+# a few seconds at worst, not minutes.
+WALK_MAX_LISTINGS = 25
+WALK_MAX_ITEMS = 2500
+WALK_PAGE_SIZE = 100
+
+
+def search_page(*, share_id: str, token: str, text: str, marker: str) -> Page[SearchHit]:
+    """One page of the share's files whose name contains `text`, by name (the drive's search).
+
+    Raises `SearchUnsupported` when the drive does not search shares.
+    """
+    page = get_client().search_share_files(
+        share_id=share_id,
+        share_token=token,
+        query=f"name match {quoted(text)}",
+        marker=marker,
+        limit=SEARCH_PAGE_SIZE,
+    )
+    for hit in page.items:
+        _check_file_id(hit.item.file_id)
+        for file_id, _name in hit.parent_path:
+            _check_file_id(file_id)
+    return page
+
+
+class Walk(NamedTuple):
+    """What the walk of a share found: every match in the order met, and whether it stopped
+    at its limits before the share's end (then there may be more)."""
+
+    hits: list[SearchHit]
+    complete: bool
+
+
+def search_walk(*, share_id: str, token: str, text: str) -> Walk:
+    """The share's files whose name contains `text`, found by listing its folders.
+
+    For a drive without share search. Breadth first from the share's top, each folder by name,
+    so the nearest matches come first; it stops after `WALK_MAX_LISTINGS` listings or
+    `WALK_MAX_ITEMS` items. Matching is case-insensitive, as the drive's `match` is.
+    """
+    client = get_client()
+    wanted = text.casefold()
+    hits: list[SearchHit] = []
+    # Folders still to list: (folder id, None for the top; the path down to it; its marker).
+    queue: list[tuple[str | None, tuple[tuple[str, str], ...], str]] = [(None, (), "")]
+    listings = items = 0
+    while queue:
+        if listings >= WALK_MAX_LISTINGS or items >= WALK_MAX_ITEMS:
+            return Walk(hits, complete=False)
+        folder_id, path, marker = queue.pop(0)
+        page = client.list_files(
+            parent_file_id=folder_id or "root",
+            share_id=share_id,
+            share_token=token,
+            marker=marker,
+            limit=WALK_PAGE_SIZE,
+            order_by="name",
+            order_direction="ASC",
+        )
+        listings += 1
+        items += len(page.items)
+        if page.next_marker:
+            # The rest of this folder before going deeper, as a visitor would read it.
+            queue.insert(0, (folder_id, path, page.next_marker))
+        for item in page.items:
+            _check_file_id(item.file_id)
+            if wanted in item.name.casefold():
+                hits.append(SearchHit(item=item, parent_path=path))
+            if item.is_folder:
+                queue.append((item.file_id, (*path, (item.file_id, item.name)), ""))
+    return Walk(hits, complete=True)
+
+
+class Place(NamedTuple):
+    name: str  # without bidi controls
+    href: str
+
+
+class SearchRow(NamedTuple):
+    """A search result: its listing row, its name cut around the match, and where it is."""
+
+    row: Row
+    parts: list[tuple[str, bool]]  # (text, is the match); the template escapes each
+    places: list[Place]  # the share's folders down to the item's, the share itself first
+    place_href: str  # the item's folder
+
+
+def highlight_parts(name: str, text: str) -> list[tuple[str, bool]]:
+    """`name` cut into (text, matched) pieces around every case-insensitive match of `text`.
+
+    Cutting the text, never writing markup, leaves each piece to the template's escaping. `re`
+    folds case character by character, so positions stay those of `name` (lower-casing the
+    whole name first would not: "İ".lower() is two characters).
+    """
+    if not text:
+        return [(name, False)]
+    parts: list[tuple[str, bool]] = []
+    at = 0
+    for match in re.finditer(re.escape(text), name, re.IGNORECASE):
+        if match.start() > at:
+            parts.append((name[at : match.start()], False))
+        parts.append((match.group(), True))
+        at = match.end()
+    if at < len(name):
+        parts.append((name[at:], False))
+    return parts
+
+
+def search_rows(*, facts: ShareFacts, hits: list[SearchHit], text: str) -> list[SearchRow]:
+    """The rows of a page of results, each with its folder path linked, highlighted by `text`."""
+    share_url = reverse("shares:share", args=[facts.share_id])
+    rows = listing_rows(facts=facts, items=[hit.item for hit in hits])
+    found = []
+    for hit, row in zip(hits, rows, strict=True):
+        places = [Place(shown_name(facts.name), share_url)] + [
+            Place(shown_name(name), f"{share_url}folder/{file_id}/")
+            for file_id, name in hit.parent_path
+        ]
+        parent = hit.item.parent_file_id
+        if hit.parent_path:
+            place_href = places[-1].href
+        elif parent not in ("", "root") and is_file_id(parent):
+            # A drive that does not say the path: the folder's own page still says it.
+            place_href = f"{share_url}folder/{parent}/"
+        else:
+            place_href = share_url
+        found.append(SearchRow(row, highlight_parts(row.name, text), places, place_href))
+    return found

@@ -33,7 +33,7 @@ from django.http import HttpRequest
 
 from shareportal.pds import errors
 from shareportal.pds.client import get_client
-from shareportal.pds.types import AnonymousShare, DownloadUrl, FileItem, Page
+from shareportal.pds.types import AnonymousShare, DownloadUrl, FileItem, Page, SearchHit
 
 from . import selectors, stale, throttling
 from .selectors import ShareFacts
@@ -398,3 +398,74 @@ def breadcrumbs_walk(*, request: HttpRequest, facts: ShareFacts, folder_id: str)
     if learned:
         folders_remember(share_id=facts.share_id, folders=learned)
     return trail[::-1]
+
+
+@dataclass(frozen=True)
+class SearchOutcome:
+    """A page of search results, from the drive's share search or from the walk standing in.
+
+    The drive's pages go on by `next_marker`; the walk's by `next_start`, a position in its
+    results (each page walks again, within the same limits). `walk_complete` is False when the
+    walk stopped at its limits, which the page says.
+    """
+
+    hits: list[SearchHit]
+    next_marker: str = ""
+    next_start: int | None = None
+    walked: bool = False
+    walk_complete: bool = True
+
+
+def share_search(
+    *, request: HttpRequest, facts: ShareFacts, text: str, marker: str, start: int
+) -> SearchOutcome:
+    """Files of the whole share whose name contains `text`, a page at a time.
+
+    With the drive's share search (the embedded drive's extension of `file/search`), one call
+    a page. A drive without it (a real PDS domain) refuses, and the share's folders are walked
+    with `file/list` instead, within `selectors.WALK_MAX_*`. The folders on the results' paths
+    are remembered, so that opening one needs no walk for its breadcrumbs.
+    """
+    outcome = _search_outcome(request=request, facts=facts, text=text, marker=marker, start=start)
+    folders: dict[str, tuple[str, str | None]] = {}
+    for hit in outcome.hits:
+        parent: str | None = None
+        for file_id, name in hit.parent_path:
+            folders[file_id] = (name, parent)
+            parent = file_id
+        if hit.item.is_folder and (hit.parent_path or hit.item.parent_file_id in ("", "root")):
+            folders[hit.item.file_id] = (hit.item.name, parent)
+    if folders:
+        folders_remember(request=request, share_id=facts.share_id, folders=folders)
+    return outcome
+
+
+def _search_outcome(
+    *, request: HttpRequest, facts: ShareFacts, text: str, marker: str, start: int
+) -> SearchOutcome:
+    if not start:
+        try:
+            page = share_call(
+                request=request,
+                facts=facts,
+                call=lambda token: selectors.search_page(
+                    share_id=facts.share_id, token=token, text=text, marker=marker
+                ),
+            )
+        except errors.SearchUnsupported:
+            if marker:
+                raise  # A marker the drive gave cannot come from a drive that refuses.
+        else:
+            return SearchOutcome(hits=page.items, next_marker=page.next_marker)
+    walk = share_call(
+        request=request,
+        facts=facts,
+        call=lambda token: selectors.search_walk(share_id=facts.share_id, token=token, text=text),
+    )
+    end = start + selectors.SEARCH_PAGE_SIZE
+    return SearchOutcome(
+        hits=walk.hits[start:end],
+        next_start=end if end < len(walk.hits) else None,
+        walked=True,
+        walk_complete=walk.complete,
+    )

@@ -11,5 +11,6 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("s/<share_id:share_id>/", views.share, name="share"),
     path("s/<share_id:share_id>/folder/<file_id:file_id>/", views.folder, name="folder"),
+    path("s/<share_id:share_id>/search/", views.search, name="search"),
     path("s/<share_id:share_id>/download/<file_id:file_id>/", views.download, name="download"),
 ]

@@ -22,15 +22,24 @@ from shareportal.pds.types import AnonymousShare, FileItem, Page
 
 from .datahosts import data_url_trusted
 from .decorators import pds_problems
-from .forms import ListingForm, PasswordForm
+from .forms import SEARCH_MAX_LENGTH, ListingForm, PasswordForm, SearchForm
 from .problems import problem_response
-from .selectors import ShareFacts, listing_rows, share_get
+from .selectors import (
+    WALK_MAX_ITEMS,
+    WALK_MAX_LISTINGS,
+    ShareFacts,
+    listing_rows,
+    search_rows,
+    share_get,
+)
 from .services import (
+    SearchOutcome,
     breadcrumbs_walk,
     download_url_get,
     folder_page_open,
     share_facts_get,
     share_for_landing,
+    share_search,
     share_token_held,
     share_unlock_throttled,
 )
@@ -90,6 +99,51 @@ def folder(request: HtmxHttpRequest, *, share_id: str, file_id: str) -> HttpResp
         "listing": _listing_ctx(facts=facts, folder_id=file_id, page=page, listing=listing),
     }
     return render(request, "shares/folder.html", ctx)
+
+
+@vary_on_headers("HX-Request")
+@require_safe
+@pds_problems
+def search(request: HtmxHttpRequest, *, share_id: str) -> HttpResponse:
+    """Files of the whole share whose name contains the words; htmx asks for the next results."""
+    form = SearchForm(request.GET)
+    facts = share_facts_get(request=request, share_id=share_id)
+    ctx: dict = {"facts": facts, "form": form, "q": request.GET.get("q", "")[:SEARCH_MAX_LENGTH]}
+    if not form.is_valid():
+        return render(request, "shares/search.html", ctx | {"results": None}, status=400)
+    data = form.cleaned_data
+    outcome = share_search(
+        request=request,
+        facts=facts,
+        text=data["q"],
+        marker=data["marker"],
+        start=data["start"] or 0,
+    )
+    ctx["results"] = _results_ctx(facts=facts, outcome=outcome, text=data["q"], form=form)
+    if request.htmx:
+        return render_block(request, "shares/search.html", "hits", ctx)
+    return render(request, "shares/search.html", ctx)
+
+
+def _results_ctx(*, facts: ShareFacts, outcome: SearchOutcome, text: str, form: SearchForm) -> dict:
+    """What the results need: the rows, the next page's link, and what the walk did."""
+    here = reverse("shares:search", args=[facts.share_id])
+    next_page = ""
+    if outcome.next_marker:
+        next_page = f"{here}?{urlencode({'q': text, 'marker': outcome.next_marker})}"
+    elif outcome.next_start is not None:
+        next_page = f"{here}?{urlencode({'q': text, 'start': outcome.next_start})}"
+    data = form.cleaned_data
+    return {
+        "rows": search_rows(facts=facts, hits=outcome.hits, text=text),
+        "next_page": next_page,
+        "is_continuation": bool(data["marker"] or data["start"]),
+        "first_page": f"{here}?{urlencode({'q': text})}",
+        "walked": outcome.walked,
+        "walk_complete": outcome.walk_complete,
+        "walk_listings": WALK_MAX_LISTINGS,
+        "walk_items": WALK_MAX_ITEMS,
+    }
 
 
 @require_GET  # Not HEAD: PDS counts every download URL it hands out against the share's limit.
