@@ -115,9 +115,11 @@ class File(models.Model):
                 fields=["drive", "parent", "updated_at", "file_id"], name="file_by_updated"
             ),
             # `file/search` through a share reads its subtrees as ranges of `id_path` within
-            # the drive: without this SQLite reads the whole drive by `drive` alone. PostgreSQL
-            # seeks `id_path`'s own LIKE index (varchar_pattern_ops) for the same prefixes.
-            models.Index(fields=["drive", "id_path"], name="file_by_path"),
+            # the drive, and matches names as it goes: with the name and id in the index, a
+            # 10,000-file share is searched in the index alone (0.6 ms on SQLite, against 5 ms
+            # fetching each row; bench/search.py). PostgreSQL finds the same prefixes through
+            # `id_path`'s own LIKE index (varchar_pattern_ops).
+            models.Index(fields=["drive", "id_path", "name", "file_id"], name="file_by_path"),
         ]
 
     @property

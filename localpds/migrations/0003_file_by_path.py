@@ -12,6 +12,6 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AddIndex(
             model_name='file',
-            index=models.Index(fields=['drive', 'id_path'], name='file_by_path'),
+            index=models.Index(fields=['drive', 'id_path', 'name', 'file_id'], name='file_by_path'),
         ),
     ]
