@@ -356,9 +356,7 @@ def test_highlighting_keeps_the_name_as_it_is_around_every_match():
     assert selectors.highlight_parts("a.b", ".") == [("a", False), (".", True), ("b", False)]
 
 
-def test_a_drive_refusing_our_query_itself_is_not_taken_for_one_without_search(
-    client, pds, opened
-):
+def test_a_drive_refusing_our_query_itself_is_not_taken_for_one_without_search(client, pds, opened):
     pds.post(
         url("file/search"),
         status=400,
