@@ -436,7 +436,7 @@ def share_search(
         if hit.item.is_folder and (hit.parent_path or hit.item.parent_file_id in ("", "root")):
             folders[hit.item.file_id] = (hit.item.name, parent)
     if folders:
-        folders_remember(request=request, share_id=facts.share_id, folders=folders)
+        folders_remember(share_id=facts.share_id, folders=folders)
     return outcome
 
 

@@ -107,7 +107,7 @@ def folder(request: HtmxHttpRequest, *, share_id: str, file_id: str) -> HttpResp
 def search(request: HtmxHttpRequest, *, share_id: str) -> HttpResponse:
     """Files of the whole share whose name contains the words; htmx asks for the next results."""
     form = SearchForm(request.GET)
-    facts = share_facts_get(request=request, share_id=share_id)
+    facts = share_facts_get(share_id=share_id)
     ctx: dict = {"facts": facts, "form": form, "q": request.GET.get("q", "")[:SEARCH_MAX_LENGTH]}
     if not form.is_valid():
         return render(request, "shares/search.html", ctx | {"results": None}, status=400)
