@@ -65,3 +65,13 @@ def test_the_search_works_without_javascript(new_context, product, console_probl
     assert second == [f"file-{n:04d}.txt" for n in range(51, 101)]
     assert page.get_by_role("link", name="Back to the first results").is_visible()
     assert console_problems == []
+
+
+def test_the_search_results_fit_a_phone_screen(new_context, product, console_problems):
+    page = new_context(viewport={"width": 390, "height": 844}, is_mobile=True).new_page()
+    page.goto(f"{product.share_url('open')}search/?q=e")
+
+    assert page.locator(RESULT_NAMES).count() > 3
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    screenshot(page, "share-search-mobile")
+    assert console_problems == []
