@@ -65,6 +65,10 @@ def _isolated_storage(settings, tmp_path):
         settings.THROTTLE_REDIS_URL = ""
     settings.CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "process": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "process",
+        },
     }
     # Unhashed static names: the manifest storage needs `collectstatic`, tests do not.
     settings.STORAGES = settings.STORAGES | {
@@ -79,14 +83,19 @@ def _isolated_storage(settings, tmp_path):
     ]
     # Hashing demo passwords properly costs seconds per test; nothing here tests its strength.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    from django.core.cache import cache
+    from django.core.cache import caches
 
-    cache.clear()
+    for alias in settings.CACHES:
+        caches[alias].clear()
     if settings.SETTINGS_MODULE != "localpds.settings":
         # The process's PDS client keeps what it learnt of the drive (its circuit breakers,
         # retry budget, bulkhead): a test that failed the drive must not leave it open.
         from shareportal.pds.client import forget_client
+        from shareportal.pds.http import page_budget
         from shareportal.shares.stale import forget_written
 
         forget_client()
         forget_written()
+        # A request a test left unfinished (its view raised through the test client, which
+        # then sends no `request_finished`) must not lend its deadline to the next test.
+        page_budget.finished()

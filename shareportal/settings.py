@@ -122,8 +122,17 @@ CACHES = {
         ),
         fail_open=True,
         socket_timeout=env_float("REDIS_SOCKET_TIMEOUT", 0.5),
-    )
+    ),
+    # Each process's short copy of the share-wide records read on every share page
+    # (`shares/sharedcache.py`), so a page does not pay a shared-cache round trip for each.
+    "process": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "shareportal-process",
+        "OPTIONS": {"MAX_ENTRIES": 10_000},
+    },
 }
+# How long a process reuses a share-wide record it read from the shared cache.
+PROCESS_CACHE_SECONDS = env_int("PROCESS_CACHE_SECONDS", 5)
 
 # Sessions hold share tokens of password shares and OAuth tokens, so they stay on the server;
 # only the session key travels in the cookie, and only visitors who unlocked a share or owners

@@ -28,14 +28,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpRequest
 
 from shareportal.pds import errors
 from shareportal.pds.client import get_client
 from shareportal.pds.types import AnonymousShare, DownloadUrl, FileItem, Page, SearchHit
 
-from . import selectors, stale, throttling
+from . import selectors, sharedcache, stale, throttling
 from .selectors import ShareFacts
 
 # A held token is used until this many seconds before PDS said it ends, so that it does not
@@ -80,14 +79,14 @@ def _shared_get(share_id: str) -> AnonymousShare:
         stale.share_refused(share_id=share_id)
         raise
     keep = max(settings.SHARE_PUBLIC_CACHE_SECONDS, settings.STALE_IF_ERROR_SECONDS)
-    cache.set(stale.public_key(share_id), (read_at, shared), keep)
+    sharedcache.set(stale.public_key(share_id), (read_at, shared), keep)
     return shared
 
 
 def _public_fresh(share_id: str) -> AnonymousShare | None:
     """The share's public facts from the shared cache, if read `SHARE_PUBLIC_CACHE_SECONDS` ago
     or less."""
-    cached = cache.get(stale.public_key(share_id))
+    cached = sharedcache.get(stale.public_key(share_id))
     if (
         isinstance(cached, tuple)
         and len(cached) == 2
@@ -158,7 +157,7 @@ def _session_token(request: HttpRequest, share_id: str) -> str:
 
 
 def _open_token(share_id: str) -> str:
-    return _still_good(cache.get(_open_token_key(share_id)))
+    return _still_good(sharedcache.get(_open_token_key(share_id)))
 
 
 def share_token_held(*, request: HttpRequest, share_id: str) -> str:
@@ -180,7 +179,7 @@ def share_token_forget(*, request: HttpRequest, share_id: str) -> None:
     if share_id in section:
         del section[share_id]
         request.session.modified = True
-    cache.delete(_open_token_key(share_id))
+    sharedcache.delete(_open_token_key(share_id))
 
 
 def share_unlock(*, request: HttpRequest, share_id: str, password: str) -> str:
@@ -228,7 +227,7 @@ def _open_token_get(request: HttpRequest, share_id: str) -> str:
     address = throttling.client_address(request)
     token = get_client().get_share_token(share_id, "", client_address=address)
     # The cache forgets it when PDS would stop taking it; `_still_good` stops a minute sooner.
-    cache.set(
+    sharedcache.set(
         _open_token_key(share_id),
         {"token": token.share_token, "expires_at": int(time.time()) + token.expires_in},
         max(1, token.expires_in),
@@ -290,7 +289,7 @@ def folders_remember(*, share_id: str, folders: dict[str, tuple[str, str | None]
     # Dicts keep insertion order, so the folders seen longest ago go first.
     for oldest in list(known)[: max(0, len(known) - MAX_FOLDERS_PER_SHARE)]:
         del known[oldest]
-    cache.set(key, known, FOLDERS_CACHE_SECONDS)
+    sharedcache.set(key, known, FOLDERS_CACHE_SECONDS)
 
 
 def folders_remember_listed(*, share_id: str, items: list[FileItem], parent_id: str | None) -> None:
@@ -302,7 +301,7 @@ def folders_remember_listed(*, share_id: str, items: list[FileItem], parent_id: 
 
 def folders_known(*, share_id: str) -> dict[str, list]:
     """The folders of the share seen so far: `{file_id: [name, parent_id]}`."""
-    known = cache.get(_folders_key(share_id))
+    known = sharedcache.get(_folders_key(share_id))
     return known if isinstance(known, dict) else {}
 
 

@@ -3,6 +3,8 @@
 from responses import matchers
 
 API = "http://pds.test"
+# The table of the settings' single-machine cache (`common.backends.database_cache`).
+CACHE_TABLE = "shareportal_cache"
 DATA = "http://data.test"
 TOKEN = "share-token-SECRET-4f9a"
 

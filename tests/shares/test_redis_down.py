@@ -27,7 +27,7 @@ CACHED_DB = "django.contrib.sessions.backends.cached_db"
 
 def redis_at(settings, url: str) -> None:
     """The settings' cache for REDIS_URL=`url`, and sessions read through it."""
-    settings.CACHES = {
+    settings.CACHES = settings.CACHES | {
         "default": cache_setting(
             url,
             key_prefix="shareportal-test",

@@ -16,23 +16,13 @@ from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
-from common.backends import database_cache
-
+from .stubs import CACHE_TABLE as TABLE
 from .stubs import add_list, add_share, add_token, calls_to, file_json
 
 pytestmark = pytest.mark.django_db
 
 OPEN = "7JQX1FswpQ8"
 LOCKED = "sAvciMEXKRz"
-TABLE = "shareportal_cache"
-
-
-@pytest.fixture
-def db_cache(settings):
-    """The single-machine default cache of the settings (a table in the database), empty."""
-    settings.CACHES = {"default": database_cache(table=TABLE, max_entries=100_000)}
-    # The migration made it only if the cache was this one then (not with REDIS_URL set).
-    call_command("createcachetable")
 
 
 def cache_entries() -> int:
