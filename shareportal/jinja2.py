@@ -19,16 +19,22 @@ from django.utils import timezone, translation
 from django.utils.timesince import timesince, timeuntil
 from django.utils.translation import gettext, ngettext
 from django_htmx.jinja import htmx_script
-from jinja2 import Environment
+from jinja2 import Environment, pass_context
+from jinja2.runtime import Context
 from jinja2_fragments import render_block as render_jinja2_block
 
 from shareportal.display import shown_name
 from shareportal.shares.datahosts import data_url_trusted
+from shareportal.shares.embedding import url_namespace
 
 
-def url(name: str, *args: object) -> str:
-    """`{% url name arg ... %}`."""
-    return reverse(name, args=args)
+@pass_context
+def url(context: Context, name: str, *args: object) -> str:
+    """`{% url name arg ... %}`, in the page's own namespace instance as Django's tag does.
+
+    Inside the embed view (`/e/...`) the share pages' links stay there (see shares/embedding.py).
+    """
+    return reverse(name, args=args, current_app=url_namespace(context.get("request")))
 
 
 def date(value: datetime | None, arg: str | None = None) -> str:

@@ -15,6 +15,7 @@ from django.utils.csp import CSP
 from common import clientaddr
 from common.backends import cache_setting, database_cache, database_setting
 from common.env import BASE_DIR, env_bool, env_float, env_int, env_list, env_str, load_dotenv
+from shareportal.origins import origin_parse
 
 load_dotenv()
 
@@ -55,6 +56,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "shareportal.middleware.PrivatePagesMiddleware",
+    # Outside the session and CSRF middleware: the embed view's cookies stand in for theirs.
+    "shareportal.shares.embedding.EmbedCookiesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -80,6 +83,7 @@ TEMPLATES = [
             "context_processors": [
                 "django.template.context_processors.csp",
                 "django.contrib.messages.context_processors.messages",
+                "shareportal.shares.embedding.context",
             ],
         },
     },
@@ -185,6 +189,23 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# Embedding (shares/embedding.py): the sites whose pages may frame the embed view `/e/...`.
+# Empty, embedding is off. Each share's owner chooses among these in the dashboard; a share
+# framed by a site missing from either list is refused by the browser (CSP frame-ancestors).
+try:
+    EMBED_ALLOWED_ORIGINS = [origin_parse(o) for o in env_list("EMBED_ALLOWED_ORIGINS")]
+except ValueError:
+    # The message of origin_parse is translated, which settings cannot be yet.
+    raise ImproperlyConfigured(
+        "EMBED_ALLOWED_ORIGINS: give comma-separated https origins, like https://example.com"
+    ) from None
+# The embed view's own cookies, apart from the top-level ones so that unlocking a share inside
+# one host site never unlocks it anywhere else: SameSite=None, Secure and Partitioned (CHIPS),
+# since a browser keeps nothing else in a third-party frame. Embedding needs https, so their
+# names always carry the `__Host-` prefix (Secure, Path=/, no Domain).
+EMBED_SESSION_COOKIE_NAME = "__Host-web_embed_sessionid"
+EMBED_CSRF_COOKIE_NAME = "__Host-web_embed_csrftoken"
 
 # The drive: where the portal reaches the PDS API (the embedded drive or a real PDS), and
 # which hosts may serve the signed data URLs (downloads, previews, thumbnails) that the

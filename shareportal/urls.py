@@ -4,6 +4,7 @@ from django.urls import include, path
 
 urlpatterns = [
     path("", include("shareportal.shares.urls")),
+    path("e/", include("shareportal.shares.embed_urls", namespace="embed")),
     path("dashboard/", include("shareportal.dashboard.urls")),
 ]
 

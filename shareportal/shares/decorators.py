@@ -13,6 +13,7 @@ from django_htmx.http import HttpResponseClientRedirect
 from shareportal.http import HtmxHttpRequest
 from shareportal.pds import errors
 
+from .embedding import url_namespace
 from .problems import pds_problem_response
 
 type View = Callable[..., HttpResponse]
@@ -20,7 +21,7 @@ type View = Callable[..., HttpResponse]
 
 def _to_landing(request: HtmxHttpRequest, share_id: str) -> HttpResponse:
     """Back to the share's password form, then to this page once unlocked; htmx too."""
-    landing = reverse("shares:share", args=[share_id])
+    landing = reverse("shares:share", args=[share_id], current_app=url_namespace(request))
     # An htmx request is for a fragment: come back to the page it was made from instead.
     here = request.path if request.htmx else request.get_full_path()
     url = landing if request.path == landing else f"{landing}?{urlencode({'next': here})}"

@@ -43,3 +43,20 @@ class PasswordFailure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.share_id} {self.at:%Y-%m-%d %H:%M:%S}"
+
+
+class EmbedSites(models.Model):
+    """The sites an owner lets frame one share's embed view, chosen in the dashboard.
+
+    Kept by the portal, keyed by share id, because PDS has no such field. Each origin was one of
+    `EMBED_ALLOWED_ORIGINS` when it was chosen; the deployment's list is applied again on every
+    read, so that removing a site there removes it from every share at once.
+    """
+
+    share_id = models.CharField(max_length=64, primary_key=True)
+    origins = models.JSONField(default=list)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.CharField(max_length=64)
+
+    def __str__(self) -> str:
+        return self.share_id

@@ -121,6 +121,27 @@ PROBLEMS = {
             "and that is failing. Nothing was tried; please try again shortly."
         ),
     ),
+    "embed_refused": Problem(
+        _("This share cannot be shown inside another site"),
+        _(
+            "The person who shared it has not allowed any site to embed it here. "
+            "You can still open it in a tab of its own."
+        ),
+    ),
+    "embed_needs_https": Problem(
+        _("Embedding needs a secure connection"),
+        _(
+            "This site shows shares inside other sites only over https, because browsers keep "
+            "the cookies of an embedded page only on secure connections."
+        ),
+    ),
+    "embed_cookies_blocked": Problem(
+        _("Your browser blocks this embedded page's cookies"),
+        _(
+            "Unlocking a share needs a cookie, and your browser refuses cookies to pages "
+            "embedded in other sites. Open the share in a new tab to enter the password there."
+        ),
+    ),
 }
 
 

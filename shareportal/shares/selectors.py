@@ -107,7 +107,9 @@ def download_url_get(*, share_id: str, token: str, file_id: str) -> DownloadUrl:
     return get_client().get_download_url(file_id=file_id, share_id=share_id, share_token=token)
 
 
-def listing_rows(*, facts: ShareFacts, items: list[FileItem]) -> list[Row]:
+def listing_rows(
+    *, facts: ShareFacts, items: list[FileItem], current_app: str = "shares"
+) -> list[Row]:
     """The rows of a listing page, as the active language and time zone show them.
 
     A row shows the day an item changed, as Google Drive and Dropbox list files; the exact time
@@ -118,8 +120,9 @@ def listing_rows(*, facts: ShareFacts, items: list[FileItem]) -> list[Row]:
     A folder's and a file's pages are under their share's (`urls.py` nests `folder/<id>/` and
     `download/<id>/` in `s/<share_id>/`), so the share's URL is reversed once per page rather
     than once per row; file ids are checked against `ids.FILE_ID`, with nothing to quote.
+    `current_app` is the namespace instance the links stay in (`embed` inside the embed view).
     """
-    share_url = reverse("shares:share", args=[facts.share_id])
+    share_url = reverse("shares:share", args=[facts.share_id], current_app=current_app)
     previews = not facts.disable_preview
     downloads = not facts.disable_download
     origins = data_origins()

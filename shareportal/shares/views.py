@@ -22,6 +22,7 @@ from shareportal.pds.types import AnonymousShare, FileItem, Page
 
 from .datahosts import data_url_trusted
 from .decorators import pds_problems
+from .embedding import csrf_failure_response, is_embed_path, url_namespace
 from .forms import SEARCH_MAX_LENGTH, ListingForm, PasswordForm, SearchForm
 from .problems import problem_response
 from .selectors import (
@@ -74,7 +75,7 @@ def share(request: HtmxHttpRequest, *, share_id: str) -> HttpResponse:
     ctx = {
         "share": shared,
         "facts": facts,
-        "listing": _listing_ctx(facts=facts, folder_id=None, page=page, listing=listing),
+        "listing": _listing_ctx(request, facts=facts, folder_id=None, page=page, listing=listing),
     }
     return render(request, "shares/share.html", ctx)
 
@@ -96,7 +97,9 @@ def folder(request: HtmxHttpRequest, *, share_id: str, file_id: str) -> HttpResp
         "facts": facts,
         "crumbs": crumbs,
         "folder": crumbs[-1],
-        "listing": _listing_ctx(facts=facts, folder_id=file_id, page=page, listing=listing),
+        "listing": _listing_ctx(
+            request, facts=facts, folder_id=file_id, page=page, listing=listing
+        ),
     }
     return render(request, "shares/folder.html", ctx)
 
@@ -219,7 +222,7 @@ def _landing(
 
 def _next_url(request: HttpRequest, share_id: str) -> str:
     """Where to go once unlocked: `next` when it is a page of this share, else its landing."""
-    landing = reverse("shares:share", args=[share_id])
+    landing = reverse("shares:share", args=[share_id], current_app=url_namespace(request))
     wanted = request.POST.get("next") or request.GET.get("next") or ""
     safe = url_has_allowed_host_and_scheme(wanted, allowed_hosts=None)
     # ".." would let a browser resolve the path to a page outside the share, and browsers treat
@@ -243,22 +246,30 @@ def _rows(
     if isinstance(page, StalePage):
         # Rows appended in place would not carry the notice: the whole page says it.
         return HttpResponseClientRedirect(request.get_full_path())
-    ctx = {"listing": _listing_ctx(facts=facts, folder_id=folder_id, page=page, listing=listing)}
-    return render_block(request, "shares/listing.html", "rows", ctx)
+    listing_ctx = _listing_ctx(
+        request, facts=facts, folder_id=folder_id, page=page, listing=listing
+    )
+    return render_block(request, "shares/listing.html", "rows", {"listing": listing_ctx})
 
 
 def _listing_ctx(
-    *, facts: ShareFacts, folder_id: str | None, page: Page[FileItem], listing: ListingForm
+    request: HttpRequest,
+    *,
+    facts: ShareFacts,
+    folder_id: str | None,
+    page: Page[FileItem],
+    listing: ListingForm,
 ) -> dict:
     """What the listing partials need: the rows, and the links that sort and page them."""
     data = listing.cleaned_data
+    namespace = url_namespace(request)
     if folder_id:
-        here = reverse("shares:folder", args=[facts.share_id, folder_id])
+        here = reverse("shares:folder", args=[facts.share_id, folder_id], current_app=namespace)
     else:
-        here = reverse("shares:share", args=[facts.share_id])
+        here = reverse("shares:share", args=[facts.share_id], current_app=namespace)
     order = {"sort": data["sort"], "dir": data["dir"]}
     return {
-        "rows": listing_rows(facts=facts, items=page.items),
+        "rows": listing_rows(facts=facts, items=page.items, current_app=namespace),
         "next_marker": page.next_marker,
         "next_page": f"{here}?{urlencode({**order, 'marker': page.next_marker})}",
         "is_continuation": bool(data["marker"]),
@@ -308,6 +319,8 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     Usually the visitor's cookie went away while the form was open (a cleared browser, a
     private window); they need a fresh form, not Django's technical page.
     """
+    if is_embed_path(request.path_info):
+        return csrf_failure_response(request, reason)
     match = request.resolver_match
     share_id = match.kwargs.get("share_id", "") if match else ""
     return problem_response(request, "form_expired", status=403, share_id=share_id)

@@ -1,0 +1,23 @@
+"""The embed view, `/e/<share_id>/...`: the share pages' own views, framed (see embedding.py).
+
+A second instance (`embed`) of the `shares` namespace, so that `reverse("shares:share", ...,
+current_app=...)` made inside it stays inside it.
+"""
+
+from django.urls import path
+
+from shareportal import converters  # noqa: F401  (registers <share_id:> and <file_id:>)
+
+from . import views
+from .embedding import embeddable
+
+app_name = "shares"
+urlpatterns = [
+    path("<share_id:share_id>/", embeddable(views.share), name="share"),
+    path("<share_id:share_id>/folder/<file_id:file_id>/", embeddable(views.folder), name="folder"),
+    path(
+        "<share_id:share_id>/download/<file_id:file_id>/",
+        embeddable(views.download),
+        name="download",
+    ),
+]

@@ -1,0 +1,25 @@
+// The embed view (/e/...) tells the page that frames it how tall its content is, so that an
+// optional listener on that page can size the iframe; without one the iframe scrolls inside.
+// The message goes only to the framing page's own origin, and only when it is one of the sites
+// allowed to frame this share (listed by the server in <meta name="embed-parent-origins">):
+// never to "*", which would tell any page what is shown here.
+(() => {
+  if (window.parent === window) return;
+  const meta = document.querySelector('meta[name="embed-parent-origins"]');
+  const allowed = meta ? meta.content.split(" ").filter(Boolean) : [];
+  // Chromium and Safari name the framing page's origin; elsewhere, with one allowed site, it
+  // can only be that one (the browser enforced frame-ancestors before running this).
+  const ancestors = window.location.ancestorOrigins;
+  const parentOrigin = ancestors && ancestors.length ? ancestors[0] : allowed.length === 1 ? allowed[0] : "";
+  if (!allowed.includes(parentOrigin)) return;
+  let last = 0;
+  const tell = () => {
+    const height = Math.ceil(document.documentElement.scrollHeight);
+    if (height === last) return;
+    last = height;
+    window.parent.postMessage({ type: "shareportal:height", height, path: window.location.pathname }, parentOrigin);
+  };
+  new ResizeObserver(tell).observe(document.body);
+  document.addEventListener("htmx:afterSettle", tell);
+  tell();
+})();
