@@ -11,13 +11,19 @@ that the deployment still allows (`EMBED_ALLOWED_ORIGINS`). Those answers get
 keeps the site-wide `frame-ancestors 'none'` and `X-Frame-Options: DENY`.
 """
 
+import re
 from collections.abc import Callable, Container
+from dataclasses import dataclass
 from functools import wraps
 from http.cookies import Morsel
+from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils.csp import CSP
+from django.utils.html import format_html
+
+from shareportal.pds.ids import SHARE_ID_PATTERN
 
 from .models import EmbedSites
 from .problems import problem_response
@@ -111,6 +117,70 @@ def full_page_path(request: HttpRequest) -> str:
     return "/s/" + path.removeprefix(EMBED_PREFIX) if is_embed_path(path) else path
 
 
+# What the embed view needs of its iframe, and nothing more: scripts (htmx, sizing) and its
+# own origin (its cookies and its same-origin form posts), forms (the password), downloads,
+# and popups that leave the sandbox ("Open in a new tab", previews).
+SANDBOX = (
+    "allow-scripts allow-same-origin allow-forms allow-downloads allow-popups "
+    "allow-popups-to-escape-sandbox"
+)
+# The framing site's origin, not its page's path: enough for `location.ancestorOrigins`
+# (which `no-referrer` would hide) and for nothing else.
+REFERRER_POLICY = "strict-origin"
+
+
+@dataclass(frozen=True)
+class Size:
+    width: int
+    height: int
+
+
+# Width and height presets of the dashboard's snippet; the first is oEmbed's default.
+SIZES = {
+    "medium": Size(640, 480),
+    "compact": Size(320, 480),
+    "wide": Size(960, 600),
+}
+DEFAULT_SIZE = SIZES["medium"]
+
+SHARE_PAGE = re.compile(rf"/[se]/(?P<share_id>{SHARE_ID_PATTERN})/(?:[^?#]*)")
+
+
+def embed_url(share_id: str) -> str:
+    """The embed view's address of a share, on the portal's public origin."""
+    return f"{settings.PUBLIC_BASE_URL}{EMBED_PREFIX}{share_id}/"
+
+
+def embed_snippet(*, share_id: str, title: str, size: Size) -> str:
+    """The `<iframe>` a host page pastes, its attributes escaped (the title is the owner's)."""
+    return format_html(
+        '<iframe src="{}" title="{}" width="{}" height="{}" loading="lazy" '
+        'referrerpolicy="{}" sandbox="{}"></iframe>',
+        embed_url(share_id),
+        title,
+        size.width,
+        size.height,
+        REFERRER_POLICY,
+        SANDBOX,
+    )
+
+
+def share_id_of_url(url: str) -> str | None:
+    """The share of one of our share pages' addresses (full or embed view), else None."""
+    parts = urlsplit(url.strip())
+    public = urlsplit(settings.PUBLIC_BASE_URL)
+    if (parts.scheme, parts.netloc) != (public.scheme, public.netloc):
+        return None
+    match = SHARE_PAGE.fullmatch(parts.path.removeprefix(public.path.rstrip("/")))
+    return match["share_id"] if match else None
+
+
+def oembed_size(*, maxwidth: int | None, maxheight: int | None) -> Size:
+    """The default size, never above what the consumer allows (oEmbed 2.2)."""
+    width, height = DEFAULT_SIZE.width, DEFAULT_SIZE.height
+    return Size(min(width, maxwidth or width), min(height, maxheight or height))
+
+
 def csrf_failure_response(request: HttpRequest, reason: str) -> HttpResponse:
     """A form refused for its CSRF token inside the embed view, framed like the page it was on.
 
@@ -125,6 +195,16 @@ def csrf_failure_response(request: HttpRequest, reason: str) -> HttpResponse:
     return framing_allow(response, embed_origins(share_id) if share_id else [])
 
 
+def _oembed_discovery(request: HttpRequest) -> str:
+    """The oEmbed address of a full share page that some site may embed, else ""."""
+    match = request.resolver_match
+    share_id = match.kwargs.get("share_id", "") if match and match.namespace == "shares" else ""
+    if not share_id or not embed_origins(share_id):
+        return ""
+    page = f"{settings.PUBLIC_BASE_URL}/s/{share_id}/"
+    return f"{settings.PUBLIC_BASE_URL}/oembed?{urlencode({'url': page, 'format': 'json'})}"
+
+
 def context(request: HttpRequest) -> dict:
     """What the share templates need to know of embedding (a Jinja2 context processor).
 
@@ -132,7 +212,7 @@ def context(request: HttpRequest) -> dict:
     too), which then extend the chrome-less base.
     """
     if not is_embed_path(request.path_info):
-        return {"embed": False}
+        return {"embed": False, "oembed_url": _oembed_discovery(request)}
     return {
         "embed": True,
         "embed_origins": getattr(request, "embed_origins", []),

@@ -62,3 +62,12 @@ class SearchForm(forms.Form):
         if any(unicodedata.category(char) == "Cc" for char in text):
             raise forms.ValidationError(_("Type letters, digits and punctuation only."))
         return text
+
+
+class OEmbedForm(forms.Form):
+    """`/oembed?url=...&format=json&maxwidth=...&maxheight=...` (https://oembed.com, 2.2)."""
+
+    url = forms.CharField(max_length=2000)
+    format = forms.CharField(max_length=20, required=False)
+    maxwidth = forms.IntegerField(min_value=1, max_value=10_000, required=False)
+    maxheight = forms.IntegerField(min_value=1, max_value=10_000, required=False)

@@ -3,7 +3,8 @@
 import logging
 from urllib.parse import unquote, urlencode, urlsplit
 
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.template import loader
 from django.urls import reverse
@@ -15,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect
 
+from shareportal.display import shown_name
 from shareportal.http import HtmxHttpRequest
 from shareportal.jinja2 import render_block
 from shareportal.pds import errors
@@ -22,8 +24,16 @@ from shareportal.pds.types import AnonymousShare, FileItem, Page
 
 from .datahosts import data_url_trusted
 from .decorators import pds_problems
-from .embedding import csrf_failure_response, is_embed_path, url_namespace
-from .forms import SEARCH_MAX_LENGTH, ListingForm, PasswordForm, SearchForm
+from .embedding import (
+    csrf_failure_response,
+    embed_origins,
+    embed_snippet,
+    is_embed_path,
+    oembed_size,
+    share_id_of_url,
+    url_namespace,
+)
+from .forms import SEARCH_MAX_LENGTH, ListingForm, OEmbedForm, PasswordForm, SearchForm
 from .problems import problem_response
 from .selectors import (
     WALK_MAX_ITEMS,
@@ -167,6 +177,60 @@ def download(request: HttpRequest, *, share_id: str, file_id: str) -> HttpRespon
         )
         return problem_response(request, "untrusted_host", status=502, share_id=share_id)
     return HttpResponseRedirect(link.url)
+
+
+@require_safe
+def oembed(request: HttpRequest) -> HttpResponse:
+    """oEmbed (https://oembed.com) of a share page: the embed view's iframe, where it may be."""
+    form = OEmbedForm(request.GET)
+    if not form.is_valid():
+        return _oembed_error(
+            400, _("Give the address of a share page in url, and sizes as numbers.")
+        )
+    data = form.cleaned_data
+    if (data["format"] or "json") != "json":
+        return _oembed_error(501, _("Only format=json is offered."))
+    share_id = share_id_of_url(data["url"])
+    if share_id is None:
+        return _oembed_error(404, _("That is not the address of a share on this site."))
+    try:
+        shared = share_get(share_id=share_id)
+    except errors.PdsError as exc:
+        errors.log_if_drive_failed(exc)
+        status = next((s for c, s in OEMBED_STATUS.items() if isinstance(exc, c)), exc.status)
+        return _oembed_error(status, _("This share cannot be embedded."))
+    if shared.require_login:
+        return _oembed_error(401, _("This share is only for people signed in to the drive."))
+    if not embed_origins(share_id):
+        return _oembed_error(403, _("No site may embed this share."))
+    size = oembed_size(maxwidth=data["maxwidth"], maxheight=data["maxheight"])
+    name = shown_name(shared.share_name)
+    answer = {
+        "version": "1.0",
+        "type": "rich",
+        "title": name,
+        "provider_name": "shareportal",
+        "provider_url": f"{settings.PUBLIC_BASE_URL}/",
+        "html": embed_snippet(share_id=share_id, title=name, size=size),
+        "width": size.width,
+        "height": size.height,
+    }
+    return JsonResponse(answer)
+
+
+# What oEmbed's consumers are told when the drive refuses a share: nothing to embed (404),
+# or not allowed (403); anything else keeps the drive error's own status.
+OEMBED_STATUS: dict[type[errors.PdsError], int] = {
+    errors.ShareNotFound: 404,
+    errors.ShareExpired: 404,
+    errors.ShareCancelled: 404,
+    errors.ShareForbidden: 403,
+    errors.AccessTokenInvalid: 401,
+}
+
+
+def _oembed_error(status: int, message: str) -> HttpResponse:
+    return JsonResponse({"error": message}, status=status)
 
 
 def _unlock(request: HttpRequest, share_id: str) -> HttpResponse:
