@@ -17,8 +17,10 @@ from django.conf import settings
 from django.forms.fields import BaseTemporalField
 from django.http import QueryDict
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from shareportal.origins import origin_parse
 from shareportal.pds.errors import InvalidParameter, PdsError
 from shareportal.pds.ids import MARKER_MAX_LENGTH, SHARE_PASSWORD_MAX_LENGTH, is_file_id
 from shareportal.pds.types import FileItem, ShareLink
@@ -410,3 +412,44 @@ class Picker:
 def _id_and_name(value: str) -> tuple[str, str]:
     file_id, _slash, name = value.partition("/")
     return file_id, name
+
+
+MAX_EMBED_SITES = 20
+
+
+class EmbedSitesForm(forms.Form):
+    """The sites that may embed a share: https origins, one a line, each allowed by the portal."""
+
+    origins = forms.CharField(
+        label=_("Sites that may embed this share"),
+        help_text=_("One address a line, like https://example.com. Leave empty to allow none."),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 4, "spellcheck": "false", "autocomplete": "off"}),
+    )
+
+    def clean_origins(self) -> list[str]:
+        found: list[str] = []
+        problems: list[StrOrPromise] = []
+        for line in self.cleaned_data["origins"].splitlines():
+            if not line.strip():
+                continue
+            try:
+                origin = origin_parse(line)
+            except ValueError as exc:
+                problems.append(exc.args[0])
+                continue
+            if origin not in settings.EMBED_ALLOWED_ORIGINS:
+                problems.append(
+                    format_lazy(
+                        _("{}: this portal does not allow that site; ask its administrator."),
+                        origin,
+                    )
+                )
+            elif origin not in found:
+                found.append(origin)
+        if len(found) > MAX_EMBED_SITES:
+            problems.append(_("At most 20 sites may embed one share."))
+        if problems:
+            raise forms.ValidationError(problems)
+        return found

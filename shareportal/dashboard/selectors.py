@@ -9,6 +9,7 @@ from django.conf import settings
 from shareportal.pds.client import get_client
 from shareportal.pds.query import quoted
 from shareportal.pds.types import FileItem, Page, ShareLink
+from shareportal.shares.embedding import embed_sites_get
 from shareportal.shares.throttling import FailureSummary, password_failures_recent
 
 SHARES_PAGE_SIZE = 25
@@ -79,3 +80,8 @@ def password_failures(*, shares: list[ShareLink]) -> dict[str, FailureSummary]:
     cannot be read, so that the list shows regardless.
     """
     return password_failures_recent(share.share_id for share in shares)
+
+
+def share_embed_sites(*, share_id: str) -> list[str]:
+    """The sites the owner chose to let embed a share, as chosen (the form shows them)."""
+    return embed_sites_get(share_id)

@@ -11,6 +11,7 @@ from django.contrib.sessions.backends.base import SessionBase
 
 from shareportal.pds.client import get_client
 from shareportal.pds.types import ShareLink
+from shareportal.shares.embedding import embed_sites_set
 
 from .auth import Owner
 
@@ -42,3 +43,8 @@ def share_cancel(*, owner: Owner, share_id: str) -> None:
 def time_zone_remember(*, session: SessionBase, time_zone: str) -> None:
     """Keep the owner's last chosen time zone, to show their shares' expirations in it."""
     session[TIME_ZONE_KEY] = time_zone
+
+
+def share_embed_sites_set(*, owner: Owner, share: ShareLink, origins: list[str]) -> None:
+    """Store the sites that may embed the owner's share (in the portal: PDS has no such field)."""
+    embed_sites_set(share_id=share.share_id, origins=origins, by=owner.user_id)

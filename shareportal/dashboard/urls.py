@@ -18,5 +18,6 @@ urlpatterns = [
     path("shares/<share_id:share_id>/edit/", views.share_edit, name="share_edit"),
     path("shares/<share_id:share_id>/status/", views.share_status, name="share_status"),
     path("shares/<share_id:share_id>/cancel/", views.share_cancel, name="share_cancel"),
+    path("shares/<share_id:share_id>/embed/", views.share_embed, name="share_embed"),
     path("shares/<share_id:share_id>/qr.svg", views.share_qr, name="share_qr"),
 ]

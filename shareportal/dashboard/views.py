@@ -22,6 +22,7 @@ from shareportal.pds.types import FileItem, Page, ShareLink
 
 from . import auth, forms, oauth, selectors, services
 from .auth import OwnerHttpRequest, owner_required
+from .embeds import embed_snippet_ctx
 from .problems import (
     TROUBLE,
     ProblemAction,
@@ -332,6 +333,36 @@ def share_cancel(request: OwnerHttpRequest, share_id: str) -> HttpResponse:
         return render(request, "dashboard/cancel.html#cancelled_row", {"share_id": share_id})
     messages.success(request, _("The share is cancelled. Its link no longer opens."))
     return redirect("dashboard:index")
+
+
+@require_http_methods(["GET", "POST"])
+@owner_required
+@pds_problems
+def share_embed(request: OwnerHttpRequest, share_id: str) -> HttpResponse:
+    """Which sites may embed a share, its snippet in a chosen size, and a live preview."""
+    share = request.owner.call(selectors.share_link_get, share_id=share_id)
+    if share.creator != request.owner.user_id:
+        # An administrator reads anyone's share, but the sites that frame it are its owner's call.
+        return problem_response(
+            request,
+            status=403,
+            title=_("Only the share's owner can choose where it is embedded"),
+            explanation=_("This share was created by someone else."),
+        )
+    if request.method == "POST":
+        form = forms.EmbedSitesForm(request.POST)
+        if form.is_valid():
+            services.share_embed_sites_set(
+                owner=request.owner, share=share, origins=form.cleaned_data["origins"]
+            )
+            messages.success(request, _("The sites that may embed this share are saved."))
+            return redirect("dashboard:share_embed", share_id=share_id)
+    else:
+        sites = selectors.share_embed_sites(share_id=share_id)
+        form = forms.EmbedSitesForm(initial={"origins": "\n".join(sites)})
+    ctx = {"owner": request.owner, "share": share, "form": form}
+    ctx |= embed_snippet_ctx(share, size=request.GET.get("size", ""))
+    return render(request, "dashboard/embed.html", ctx, status=400 if form.errors else 200)
 
 
 @require_GET

@@ -21,7 +21,7 @@ from urllib.parse import urlencode, urlsplit
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils.csp import CSP
-from django.utils.html import format_html
+from django.utils.html import escape
 
 from shareportal.pds.ids import SHARE_ID_PATTERN
 
@@ -152,16 +152,12 @@ def embed_url(share_id: str) -> str:
 
 
 def embed_snippet(*, share_id: str, title: str, size: Size) -> str:
-    """The `<iframe>` a host page pastes, its attributes escaped (the title is the owner's)."""
-    return format_html(
-        '<iframe src="{}" title="{}" width="{}" height="{}" loading="lazy" '
-        'referrerpolicy="{}" sandbox="{}"></iframe>',
-        embed_url(share_id),
-        title,
-        size.width,
-        size.height,
-        REFERRER_POLICY,
-        SANDBOX,
+    """The `<iframe>` a host page pastes, as text: its attributes escaped (the title is the
+    owner's), but not marked safe, since our pages show it as text to copy, escaped again."""
+    return (
+        f'<iframe src="{escape(embed_url(share_id))}" title="{escape(title)}" '
+        f'width="{size.width}" height="{size.height}" loading="lazy" '
+        f'referrerpolicy="{REFERRER_POLICY}" sandbox="{SANDBOX}"></iframe>'
     )
 
 
@@ -215,6 +211,7 @@ def context(request: HttpRequest) -> dict:
         return {"embed": False, "oembed_url": _oembed_discovery(request)}
     return {
         "embed": True,
+        "oembed_url": "",
         "embed_origins": getattr(request, "embed_origins", []),
         "full_page_url": full_page_path(request),
     }

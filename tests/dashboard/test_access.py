@@ -63,6 +63,7 @@ ROUTES = {
     "share_edit": Route(("GET", "POST")),
     "share_status": Route(("POST",)),
     "share_cancel": Route(("GET", "POST")),
+    "share_embed": Route(("GET", "POST")),
     "share_qr": Route(("GET",)),
 }
 
