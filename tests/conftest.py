@@ -124,11 +124,13 @@ def start_gunicorn(
     log: Path,
     access_log: bool = False,
     workers: int = 1,
+    tls: tuple[Path, Path] | None = None,
 ) -> subprocess.Popen:
     """Start `app` under gunicorn on 127.0.0.1:`port` as production does; output goes to `log`.
 
     `access_log` adds the access log the Procfile asks for (`--access-logfile -`), in the same
-    output; `workers` is how many processes (of 8 threads each) serve.
+    output; `workers` is how many processes (of 8 threads each) serve; `tls` (a certificate
+    and its key) serves https.
     """
     with log.open("wb") as log_file:
         return subprocess.Popen(
@@ -148,6 +150,7 @@ def start_gunicorn(
                 # Test servers running side by side would fight over gunicorn's one socket.
                 "--no-control-socket",
                 *(["--access-logfile", "-"] if access_log else []),
+                *(["--certfile", str(tls[0]), "--keyfile", str(tls[1])] if tls else []),
             ],
             cwd=BASE_DIR,
             env=env,
@@ -157,7 +160,12 @@ def start_gunicorn(
 
 
 def wait_until_answering(
-    url: str, process: subprocess.Popen, log: Path, *, name: str = "The embedded PDS"
+    url: str,
+    process: subprocess.Popen,
+    log: Path,
+    *,
+    name: str = "The embedded PDS",
+    verify: bool | str = True,
 ) -> None:
     """Wait until `url` gives any HTTP answer; fail with the server's log if it never does."""
     deadline = time.monotonic() + START_TIMEOUT
@@ -165,7 +173,7 @@ def wait_until_answering(
         if process.poll() is not None:
             pytest.fail(f"{name} exited while starting:\n{log.read_text()}")
         try:
-            requests.get(url, timeout=1)
+            requests.get(url, timeout=1, verify=verify)
             return
         # A slow first answer (a worker still importing) is not a reason to give up yet.
         except (requests.ConnectionError, requests.Timeout):

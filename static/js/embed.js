@@ -14,7 +14,8 @@
   if (!allowed.includes(parentOrigin)) return;
   let last = 0;
   const tell = () => {
-    const height = Math.ceil(document.documentElement.scrollHeight);
+    // The body's, not the document's: that one is never less than the frame's own height.
+    const height = Math.ceil(document.body.getBoundingClientRect().height);
     if (height === last) return;
     last = height;
     window.parent.postMessage({ type: "shareportal:height", height, path: window.location.pathname }, parentOrigin);

@@ -1,0 +1,263 @@
+"""A share embedded in another site, in headless Chromium, with two sites over https.
+
+The portal runs at https://127.0.0.1:<port> and the host pages at https://localhost:<port>
+(another site to the browser), all with a self-signed certificate made here by `openssl`. The
+host page pastes the iframe that the portal's oEmbed answers for a password share, and the
+optional listener that sizes it.
+"""
+
+import json
+import secrets
+import ssl
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+import requests
+
+from shareportal.dashboard.embeds import LISTENER
+from tests.browser.conftest import REPORT_CSP_VIOLATIONS, TIMEOUT_MS, web_environment
+from tests.browser.pages import ARTIFACTS, file_rows, screenshot
+from tests.conftest import (
+    BASE_DIR,
+    LivePds,
+    free_port,
+    pds_environment,
+    start_gunicorn,
+    stop_process,
+    wait_until_answering,
+)
+
+pytestmark = pytest.mark.browser
+
+PASSWORD = "embed-pass"
+EMBED_COOKIES = ("__Host-web_embed_sessionid", "__Host-web_embed_csrftoken")
+
+
+@dataclass
+class Sites:
+    portal: str
+    host: str  # allowed to frame the share
+    stranger: str  # allowed by the deployment, not by the share
+    share_id: str
+    certificate: Path
+    web_log: Path
+
+
+def _certificate(directory: Path) -> tuple[Path, Path]:
+    """A self-signed certificate for 127.0.0.1 and localhost, and its key."""
+    cert, key = directory / "cert.pem", directory / "key.pem"
+    subprocess.run(
+        [
+            "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+            "-keyout", str(key), "-out", str(cert), "-subj", "/CN=127.0.0.1",
+            "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost",
+        ],
+        check=True,
+        capture_output=True,
+    )  # fmt: skip
+    return cert, key
+
+
+def _host_site(port: int, page: bytes, tls: tuple[Path, Path]) -> ThreadingHTTPServer:
+    """Another site's page on https://localhost:`port` (favicon and all else: 204)."""
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            body = page if self.path == "/" else b""
+            self.send_response(200 if body else 204)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(*map(str, tls))
+    server.socket = context.wrap_socket(server.socket, server_side=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+@pytest.fixture(scope="module")
+def sites(chromium, tmp_path_factory) -> Iterator[Sites]:
+    """The drive, the portal over https with embedding on, and two host sites."""
+    tmp = tmp_path_factory.mktemp("embed")
+    (web_dir := tmp / "web").mkdir()
+    (pds_dir := tmp / "pds").mkdir()
+    tls = _certificate(tmp)
+    web_port, pds_port, host_port, stranger_port = (free_port() for _ in range(4))
+    portal, pds_url = f"https://127.0.0.1:{web_port}", f"http://127.0.0.1:{pds_port}"
+    host, stranger = f"https://localhost:{host_port}", f"https://localhost:{stranger_port}"
+    client_secret = secrets.token_urlsafe(24)
+
+    pds_env = pds_environment(
+        data_dir=pds_dir, port=pds_port, client_secret=client_secret, portal_url=portal
+    )
+    pds = LivePds(url=pds_url, demo={}, env=pds_env, client_secret=client_secret)
+    pds.manage("migrate", "--noinput", "-v", "0")
+    pds.demo = json.loads(pds.manage("seed_demo", "--json"))
+    web_env = web_environment(
+        data_dir=web_dir, web_url=portal, pds_url=pds_url, client_secret=client_secret
+    ) | {"EMBED_ALLOWED_ORIGINS": f"{host},{stranger}"}
+    share_id = pds.demo["shares"]["big"]["share_id"]
+    for args in (
+        ["migrate", "--noinput", "-v", "0"],
+        # What the owner's "Embed" page stores (tests/dashboard/test_share_embed.py).
+        ["shell", "-c", _store_sites(share_id, [host])],
+    ):
+        subprocess.run([sys.executable, "manage.py", *args], cwd=BASE_DIR, env=web_env, check=True)
+
+    pds_log, web_log = pds_dir / "gunicorn.log", web_dir / "gunicorn.log"
+    pds_process = start_gunicorn(
+        "localpds.wsgi:application", port=pds_port, env=pds_env, log=pds_log
+    )
+    web_process = start_gunicorn(
+        "shareportal.wsgi:application", port=web_port, env=web_env, log=web_log, tls=tls
+    )
+    servers = []
+    try:
+        wait_until_answering(pds_url + "/v2/", pds_process, pds_log)
+        # The share of 1,200 files gets a password, so that the frame has it all to do.
+        changed = pds.post(
+            "share_link/update", {"share_id": share_id, "share_pwd": PASSWORD}, user="alice"
+        )
+        assert changed.status_code == 200, changed.text
+        wait_until_answering(
+            portal + "/", web_process, web_log, name="The portal", verify=str(tls[0])
+        )
+        page = _host_page(portal, share_id, verify=str(tls[0]))
+        servers = [_host_site(port, page, tls) for port in (host_port, stranger_port)]
+        yield Sites(portal, host, stranger, share_id, tls[0], web_log)
+    finally:
+        for server in servers:
+            server.shutdown()
+        stop_process(web_process)
+        stop_process(pds_process)
+
+
+def _store_sites(share_id: str, origins: list[str]) -> str:
+    return (
+        "from shareportal.shares.embedding import embed_sites_set; "
+        f"embed_sites_set(share_id={share_id!r}, origins={origins!r}, by='alice')"
+    )
+
+
+def _host_page(portal: str, share_id: str, *, verify: str) -> bytes:
+    """A host site's page: the iframe of the portal's oEmbed answer, and the sizing listener."""
+    answer = requests.get(
+        f"{portal}/oembed",
+        {"url": f"{portal}/s/{share_id}/", "format": "json"},
+        timeout=10,
+        verify=verify,
+    )
+    assert answer.status_code == 200, answer.text
+    html = (
+        "<!doctype html><html><head><meta charset=utf-8><title>A host site</title></head>"
+        "<body><h1>Our team's page</h1><p>The files for this week:</p>"
+        f"{answer.json()['html']}{LISTENER % {'origin': portal}}</body></html>"
+    )
+    return html.encode()
+
+
+@pytest.fixture
+def watched(browser, sites) -> Iterator[tuple]:
+    """A browser context that trusts the test's certificate, and what it saw go wrong."""
+    problems: list[str] = []
+    set_cookies: list[str] = []
+    statuses: list[tuple[str, int]] = []
+    context = browser.new_context(ignore_https_errors=True, viewport={"width": 900, "height": 900})
+    context.set_default_timeout(TIMEOUT_MS)
+    context.add_init_script(REPORT_CSP_VIOLATIONS)
+
+    def on_console(message) -> None:
+        # The wrong password's 400 page is logged as a failed resource: it is on purpose.
+        if message.type == "error" and not message.text.startswith("Failed to load resource"):
+            problems.append(f"console error on {message.page.url}: {message.text}")
+
+    def on_response(response) -> None:
+        if response.url.startswith(sites.portal):
+            statuses.append((f"{response.request.method} {response.url}", response.status))
+            set_cookies.extend(response.header_values("set-cookie"))
+
+    context.on("console", on_console)
+    context.on("weberror", lambda error: problems.append(f"uncaught: {error.error}"))
+    context.on("response", on_response)
+    try:
+        yield context, problems, set_cookies, statuses
+    finally:
+        if problems and context.pages:
+            context.pages[0].screenshot(path=ARTIFACTS / "failures" / "embed.png")
+        context.close()
+
+
+def test_a_host_site_frames_a_password_share_and_the_visitor_uses_it_inside(sites, watched):
+    context, problems, set_cookies, statuses = watched
+    page = context.new_page()
+    page.goto(sites.host + "/")
+    frame = page.frame_locator("iframe")
+
+    frame.get_by_role("heading", name="This share is protected by a password").wait_for()
+    frame.get_by_label("Password", exact=True).fill("not-the-password")
+    frame.get_by_role("button", name="Open").click()
+    frame.get_by_text("That password is not right").wait_for()
+
+    frame.get_by_label("Password", exact=True).fill(PASSWORD)
+    frame.get_by_role("button", name="Open").click()
+    frame.get_by_role("link", name="1,200 files").wait_for()
+    # The listener has sized the iframe to the unlocked share's height: the README's picture.
+    page.wait_for_function("() => Number(document.querySelector('iframe').height) !== 480")
+    screenshot(page, "share-embedded", clip={"x": 0, "y": 0, "width": 680, "height": 480})
+    frame.get_by_role("link", name="1,200 files").click()
+    frame.locator("h1.folder-title").wait_for()
+    first = file_rows(frame)
+    frame.get_by_role("button", name="Load more").click()
+    frame.locator("tr.file-row").nth(len(first)).wait_for()
+    more = file_rows(frame)
+
+    embedded = page.frames[1]
+    assert embedded.url.startswith(f"{sites.portal}/e/{sites.share_id}/folder/")
+    assert len(first) == 50 and len(more) == 100 and more[:50] == first
+    # The listener sized the iframe to the height the embed view posted to this site.
+    page.wait_for_function("() => Number(document.querySelector('iframe').height) > 1000")
+
+    posts = [status for request, status in statuses if request.startswith("POST")]
+    assert posts == [400, 303]  # the wrong password, then the right one: no CSRF failure
+    assert 403 not in [status for _, status in statuses]
+    for name in EMBED_COOKIES:
+        cookie = next(c for c in set_cookies if c.startswith(f"{name}="))
+        attributes = {a.strip().lower() for a in cookie.split(";")[1:]}
+        assert {"samesite=none", "secure", "partitioned", "path=/"} <= attributes, cookie
+    assert not any(c.startswith("web_sessionid=") for c in set_cookies)
+    assert problems == [], "\n".join(problems)
+
+    # The same browser at the top level: the full page is not unlocked by the frame.
+    top = context.new_page()
+    top.goto(f"{sites.portal}/s/{sites.share_id}/")
+    assert top.get_by_role("heading", name="This share is protected by a password").is_visible()
+    assert file_rows(top) == []
+
+
+def test_a_site_the_share_does_not_list_is_refused_by_the_browser(sites, watched):
+    context, problems, _, statuses = watched
+    page = context.new_page()
+
+    page.goto(sites.stranger + "/")
+    page.wait_for_function(
+        "() => window.frames.length === 1",
+    )
+    page.wait_for_timeout(500)  # the refusal is logged once the frame's answer arrives
+
+    embed_answers = [s for r, s in statuses if f"/e/{sites.share_id}/" in r]
+    assert embed_answers == [200]  # the portal answered, with a policy that names other sites
+    assert page.frames[1].url in ("", "about:blank", "chrome-error://chromewebdata/")
+    assert page.frame_locator("iframe").locator(".embed-bar").count() == 0
+    assert any("frame-ancestors" in problem for problem in problems), problems
