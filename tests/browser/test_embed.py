@@ -228,6 +228,10 @@ def test_a_host_site_frames_a_password_share_and_the_visitor_uses_it_inside(site
     assert len(first) == 50 and len(more) == 100 and more[:50] == first
     # The listener sized the iframe to the height the embed view posted to this site.
     page.wait_for_function("() => Number(document.querySelector('iframe').height) > 1000")
+    # Compact: at 300 px wide the rows still fit, without scrolling sideways.
+    page.evaluate("document.querySelector('iframe').width = 300")
+    embedded.wait_for_function("() => document.documentElement.clientWidth === 300")
+    assert embedded.evaluate("document.documentElement.scrollWidth") <= 300
 
     posts = [status for request, status in statuses if request.startswith("POST")]
     assert posts == [400, 303]  # the wrong password, then the right one: no CSRF failure

@@ -5,8 +5,10 @@ from http.cookies import SimpleCookie
 
 import pytest
 from django.conf import settings as django_settings
+from django.http import HttpResponse
 
-from shareportal.shares.embedding import PartitionedMorsel, embed_sites_set
+from shareportal.origins import origin_parse
+from shareportal.shares.embedding import PartitionedMorsel, embed_sites_set, framing_allow
 
 from .stubs import add_list, add_share, add_token, add_wrong_password, file_json
 
@@ -177,3 +179,44 @@ def test_a_partitioned_morsel_adds_the_attribute_once():
     cookie["name"] = morsel
 
     assert cookie.output() == "Set-Cookie: name=value; Secure; Partitioned"
+
+
+@pytest.mark.parametrize(
+    ("typed", "origin"),
+    [
+        ("https://Host.Example", "https://host.example"),
+        ("https://host.example:443/", "https://host.example"),
+        ("https://host.example:8443", "https://host.example:8443"),
+        ("https://[::1]:8443", "https://[::1]:8443"),
+    ],
+)
+def test_an_origin_is_normalised(typed, origin):
+    assert origin_parse(typed) == origin
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["*", "https://*.example", "http://host.example", "host.example", "https://h.example/p"],
+)
+def test_what_is_not_an_https_origin_is_refused(typed):
+    with pytest.raises(ValueError):
+        origin_parse(typed)
+
+
+def test_framing_is_never_opened_to_a_wildcard():
+    response = framing_allow(HttpResponse(), ["*"])
+
+    assert not hasattr(response, "_csp_config")
+    assert not getattr(response, "xframe_options_exempt", False)
+
+
+def test_the_htmx_rows_of_the_embed_view_link_inside_it(client, pds, embedding):
+    _open_share(pds)
+    client.get(f"/e/{SHARE}/", secure=True)
+    add_list(pds, [file_json("d9", "More", folder=True)])
+
+    rows = client.get(f"/e/{SHARE}/?marker=m1", secure=True, headers={"HX-Request": "true"})
+
+    assert rows.status_code == 200
+    assert f'href="/e/{SHARE}/folder/d9/"' in rows.content.decode()
+    assert _frame_ancestors(rows) == f"'self' {HOST}"
