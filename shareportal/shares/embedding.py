@@ -214,6 +214,7 @@ def context(request: HttpRequest) -> dict:
         "oembed_url": "",
         "embed_origins": getattr(request, "embed_origins", []),
         "full_page_url": full_page_path(request),
+        "embed_csrf_cookie": settings.EMBED_CSRF_COOKIE_NAME,
     }
 
 

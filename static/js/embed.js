@@ -4,6 +4,16 @@
 // allowed to frame this share (listed by the server in <meta name="embed-parent-origins">):
 // never to "*", which would tell any page what is shown here.
 (() => {
+  // The password form's answer says so too, but only once the visitor has typed: a CSRF cookie
+  // that the page set and the browser did not keep means that it refuses this frame's cookies.
+  const blocked = document.querySelector(".embed-cookies-blocked");
+  if (blocked) {
+    const name = `${blocked.dataset.csrfCookie}=`;
+    if (!document.cookie.split("; ").some((cookie) => cookie.startsWith(name))) blocked.hidden = false;
+  }
+})();
+
+(() => {
   if (window.parent === window) return;
   const meta = document.querySelector('meta[name="embed-parent-origins"]');
   const allowed = meta ? meta.content.split(" ").filter(Boolean) : [];

@@ -206,6 +206,7 @@ def test_a_host_site_frames_a_password_share_and_the_visitor_uses_it_inside(site
     frame = page.frame_locator("iframe")
 
     frame.get_by_role("heading", name="This share is protected by a password").wait_for()
+    assert frame.locator(".embed-cookies-blocked").is_hidden()  # the browser kept the cookie
     frame.get_by_label("Password", exact=True).fill("not-the-password")
     frame.get_by_role("button", name="Open").click()
     frame.get_by_text("That password is not right").wait_for()
@@ -265,3 +266,35 @@ def test_a_site_the_share_does_not_list_is_refused_by_the_browser(sites, watched
     assert page.frames[1].url in ("", "about:blank", "chrome-error://chromewebdata/")
     assert page.frame_locator("iframe").locator(".embed-bar").count() == 0
     assert any("frame-ancestors" in problem for problem in problems), problems
+
+
+def test_a_browser_that_refuses_the_frames_cookies_is_offered_a_new_tab(sites, watched):
+    context, problems, _, statuses = watched
+    landing = f"{sites.portal}/e/{sites.share_id}/"
+
+    def without_cookies(route) -> None:
+        # What a browser blocking third-party cookies does: the landing's cookies never kept.
+        if route.request.method != "GET":
+            route.continue_()
+            return
+        answer = requests.get(landing, timeout=10, verify=str(sites.certificate))
+        dropped = {"set-cookie", "content-encoding", "content-length", "transfer-encoding"}
+        headers = {k: v for k, v in answer.headers.items() if k.lower() not in dropped}
+        route.fulfill(status=answer.status_code, headers=headers, body=answer.content)
+
+    context.route(landing, without_cookies)
+    page = context.new_page()
+    page.goto(sites.host + "/")
+    frame = page.frame_locator("iframe")
+
+    notice = frame.locator(".embed-cookies-blocked")
+    notice.get_by_role("link", name="Open in a new tab to unlock").wait_for()
+    frame.get_by_label("Password", exact=True).fill(PASSWORD)
+    frame.get_by_role("button", name="Open").click()
+    frame.get_by_role("heading", name="Your browser blocks this embedded page's cookies").wait_for()
+
+    offer = frame.get_by_role("link", name="Open in a new tab to unlock")
+    assert offer.get_attribute("href") == f"/s/{sites.share_id}/"
+    assert offer.get_attribute("target") == "_blank"
+    assert [s for r, s in statuses if r.startswith("POST")] == [403]
+    assert problems == [], "\n".join(problems)
