@@ -277,10 +277,15 @@ def highlight_parts(name: str, text: str) -> list[tuple[str, bool]]:
     return parts
 
 
-def search_rows(*, facts: ShareFacts, hits: list[SearchHit], text: str) -> list[SearchRow]:
-    """The rows of a page of results, each with its folder path linked, highlighted by `text`."""
-    share_url = reverse("shares:share", args=[facts.share_id])
-    rows = listing_rows(facts=facts, items=[hit.item for hit in hits])
+def search_rows(
+    *, facts: ShareFacts, hits: list[SearchHit], text: str, current_app: str = "shares"
+) -> list[SearchRow]:
+    """The rows of a page of results, each with its folder path linked, highlighted by `text`.
+
+    `current_app` is the namespace instance the links stay in, as for `listing_rows`.
+    """
+    share_url = reverse("shares:share", args=[facts.share_id], current_app=current_app)
+    rows = listing_rows(facts=facts, items=[hit.item for hit in hits], current_app=current_app)
     found = []
     for hit, row in zip(hits, rows, strict=True):
         places = [Place(shown_name(facts.name), share_url)] + [

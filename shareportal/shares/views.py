@@ -132,15 +132,18 @@ def search(request: HtmxHttpRequest, *, share_id: str) -> HttpResponse:
         marker=data["marker"],
         start=data["start"] or 0,
     )
-    ctx["results"] = _results_ctx(facts=facts, outcome=outcome, text=data["q"], form=form)
+    ctx["results"] = _results_ctx(request, facts=facts, outcome=outcome, text=data["q"], form=form)
     if request.htmx:
         return render_block(request, "shares/search.html", "hits", ctx)
     return render(request, "shares/search.html", ctx)
 
 
-def _results_ctx(*, facts: ShareFacts, outcome: SearchOutcome, text: str, form: SearchForm) -> dict:
+def _results_ctx(
+    request: HttpRequest, *, facts: ShareFacts, outcome: SearchOutcome, text: str, form: SearchForm
+) -> dict:
     """What the results need: the rows, the next page's link, and what the walk did."""
-    here = reverse("shares:search", args=[facts.share_id])
+    namespace = url_namespace(request)
+    here = reverse("shares:search", args=[facts.share_id], current_app=namespace)
     next_page = ""
     if outcome.next_marker:
         next_page = f"{here}?{urlencode({'q': text, 'marker': outcome.next_marker})}"
@@ -148,7 +151,7 @@ def _results_ctx(*, facts: ShareFacts, outcome: SearchOutcome, text: str, form: 
         next_page = f"{here}?{urlencode({'q': text, 'start': outcome.next_start})}"
     data = form.cleaned_data
     return {
-        "rows": search_rows(facts=facts, hits=outcome.hits, text=text),
+        "rows": search_rows(facts=facts, hits=outcome.hits, text=text, current_app=namespace),
         "next_page": next_page,
         "is_continuation": bool(data["marker"] or data["start"]),
         "first_page": f"{here}?{urlencode({'q': text})}",

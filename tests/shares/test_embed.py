@@ -220,3 +220,31 @@ def test_the_htmx_rows_of_the_embed_view_link_inside_it(client, pds, embedding):
     assert rows.status_code == 200
     assert f'href="/e/{SHARE}/folder/d9/"' in rows.content.decode()
     assert _frame_ancestors(rows) == f"'self' {HOST}"
+
+
+def test_a_search_inside_the_embed_view_links_inside_it(client, pds, embedding):
+    from responses import matchers
+
+    from .stubs import TOKEN, url
+
+    _open_share(pds)
+    landing = client.get(f"/e/{SHARE}/", secure=True).content.decode()
+    found = file_json("f1", "beach.txt", parent="d1") | {
+        "parent_path": [{"file_id": "d1", "name": "Photos"}]
+    }
+    pds.post(
+        url("file/search"),
+        json={"items": [found], "next_marker": "n2"},
+        match=[matchers.header_matcher({"x-share-token": TOKEN})],
+    )
+
+    response = client.get(f"/e/{SHARE}/search/", {"q": "beach"}, secure=True)
+
+    page = response.content.decode()
+    assert f'action="/e/{SHARE}/search/"' in landing
+    assert response.status_code == 200
+    assert _frame_ancestors(response) == f"'self' {HOST}"
+    assert f'href="/e/{SHARE}/folder/d1/" class="place"' in page
+    assert f'href="/e/{SHARE}/download/f1/"' in page
+    assert f"/e/{SHARE}/search/?q=beach&amp;marker=n2" in page
+    assert "/s/" + SHARE + "/folder" not in page
