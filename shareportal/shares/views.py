@@ -244,7 +244,9 @@ def _unlock(request: HttpRequest, share_id: str) -> HttpResponse:
             share_unlock_throttled(
                 request=request, share_id=share_id, password=form.cleaned_data["password"]
             )
-        except Throttled as exc:
+        except (Throttled, errors.RateLimited) as exc:
+            # Ours, or the drive's own guard pausing this visitor's guesses (it counts them
+            # too, behind ours): the same page either way, not "the drive is busy".
             return problem_response(
                 request,
                 "too_many_attempts",
@@ -257,16 +259,6 @@ def _unlock(request: HttpRequest, share_id: str) -> HttpResponse:
                 request,
                 "throttle_unavailable",
                 status=503,
-                share_id=share_id,
-                retry_after=exc.retry_after,
-            )
-        except errors.RateLimited as exc:
-            # The drive's own guard paused this visitor's guesses (it counts them too, behind
-            # our throttle): the same page as ours, not "the drive is busy".
-            return problem_response(
-                request,
-                "too_many_attempts",
-                status=429,
                 share_id=share_id,
                 retry_after=exc.retry_after,
             )
