@@ -248,3 +248,18 @@ def test_a_search_inside_the_embed_view_links_inside_it(client, pds, embedding):
     assert f'href="/e/{SHARE}/download/f1/"' in page
     assert f"/e/{SHARE}/search/?q=beach&amp;marker=n2" in page
     assert "/s/" + SHARE + "/folder" not in page
+
+
+def test_a_download_inside_the_embed_view_goes_to_the_signed_url(client, pds, embedding):
+    from .stubs import DATA, url
+
+    _open_share(pds)
+    client.get(f"/e/{SHARE}/", secure=True)
+    signed = f"{DATA}/data/f1/download?sig=abc"
+    pds.post(url("file/get_download_url"), json={"url": signed, "size": 5})
+
+    response = client.get(f"/e/{SHARE}/download/f1/", secure=True)
+
+    assert response.status_code == 302
+    assert response["Location"] == signed
+    assert _frame_ancestors(response) == f"'self' {HOST}"
