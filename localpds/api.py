@@ -20,7 +20,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 
-from . import dataurls, listing, selectors, services, throttle
+from . import archives, dataurls, listing, selectors, services, throttle
 from .apierrors import (
     REQUEST_ID_HEADER,
     PdsApiError,
@@ -28,6 +28,7 @@ from .apierrors import (
     internal_error,
     invalid_parameter,
     json_response,
+    missing_parameter,
     new_request_id,
 )
 from .models import File, ShareLink, User
@@ -40,6 +41,7 @@ from .wire import (
     FILE_FIELDS,
     FILE_TIMES,
     anonymous_share_wire,
+    async_task_wire,
     drive_wire,
     file_wire,
     file_wirer,
@@ -594,6 +596,65 @@ def file_search(request: HttpRequest, call: Call) -> dict:
     if body.boolean("return_total_count"):
         page["total_count"] = files.count()
     return page
+
+
+# Archives (docs/pds-api.md#filearchive_files, #async_taskget)
+
+# The most items one archive may name, as share_link/create's file_id_list.
+MAX_ARCHIVE_IDS = 100
+
+
+def _archive_ids(body: Body) -> list[str]:
+    """`file_ids`, or the SDK's `files: [{"file_id"}]` (docs/pds-api.md#field-spellings)."""
+    if body.has("file_ids") or not body.has("files"):
+        return body.string_list("file_ids", min_items=1, max_items=MAX_ARCHIVE_IDS, required=True)
+    files = body.data["files"]
+    if not isinstance(files, list) or not all(isinstance(item, dict) for item in files):
+        raise invalid_parameter("files", 'It must be a list of {"file_id": ...} objects.')
+    ids = Body({"files": [item.get("file_id") for item in files]})
+    return ids.string_list("files", min_items=1, max_items=MAX_ARCHIVE_IDS)
+
+
+def _archive_name(body: Body) -> str:
+    name = body.string("name", required=True, max_len=1024).strip()
+    if not name:
+        raise missing_parameter("name")
+    return name if name.lower().endswith(".zip") else f"{name}.zip"
+
+
+@pds_operation(auth="owner_or_share", status=202, writes=True)
+def file_archive_files(request: HttpRequest, call: Call) -> dict:
+    """Plan a ZIP of files and folders and answer its task (docs/pds-api.md#filearchive_files)."""
+    body = call.body
+    file_ids, name = _archive_ids(body), _archive_name(body)
+    if call.share is not None:
+        task = archives.archive_create(
+            file_ids=file_ids, name=name, drive_id=call.share.drive_id, share=call.share
+        )
+    else:
+        drive = selectors.drive_for_caller(
+            caller=call.owner, drive_id=body.string("drive_id", required=True)
+        )
+        task = archives.archive_create(
+            file_ids=file_ids, name=name, drive_id=drive.pk, user=call.owner
+        )
+    return {"async_task_id": task.async_task_id}
+
+
+@pds_operation(auth="anonymous")
+def async_task_get(request: HttpRequest, call: Call) -> dict:
+    """An archive task's state and, once made, its ZIP's URL (docs/pds-api.md#async_taskget)."""
+    body = call.body
+    share_token = request.headers.get("x-share-token", "")
+    task = archives.task_for_caller(
+        async_task_id=body.string("async_task_id", required=True, max_len=64),
+        share_token=share_token,
+        user=None if share_token else bearer_user(request),
+    )
+    url = ""
+    if task.state in (task.State.SUCCEED, task.State.PARTIAL):
+        url, _ = dataurls.archive_url(request, task.async_task_id, _url_expire_sec(body))
+    return async_task_wire(task, url=url)
 
 
 # Users and drives (docs/pds-api.md#users-and-drives)

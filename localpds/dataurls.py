@@ -112,3 +112,27 @@ def verify(file_id: str, kind: str, expires: str, signature: str, file_name: str
     # As bytes: compare_digest refuses (TypeError) a str with any non-ASCII character.
     expected = _signature(file_id, kind, expires_at, file_name).encode()
     return hmac.compare_digest(expected, (signature or "").encode())
+
+
+# Archives (`archives`) are signed like files, under a kind no file URL can carry.
+ARCHIVE_KIND = "archive"
+
+
+def archive_url(request: HttpRequest, async_task_id: str, expire_sec: int) -> tuple[str, int]:
+    """An absolute signed URL of an archive task's ZIP; also returns its expiry (epoch s)."""
+    expires = int(time.time()) + expire_sec
+    signature = _signature(async_task_id, ARCHIVE_KIND, expires, "")
+    path = reverse("localpds-archive", kwargs={"async_task_id": async_task_id})
+    return f"{public_base(request)}{path}?e={expires}&s={signature}", expires
+
+
+def archive_verify(async_task_id: str, expires: str, signature: str) -> bool:
+    """Whether an archive URL's signature is ours and it has not expired."""
+    try:
+        expires_at = int(expires)
+    except (TypeError, ValueError):
+        return False
+    if expires_at < time.time():
+        return False
+    expected = _signature(async_task_id, ARCHIVE_KIND, expires_at, "").encode()
+    return hmac.compare_digest(expected, (signature or "").encode())

@@ -275,3 +275,47 @@ class AttemptCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key[:12]}: {self.attempts}"
+
+
+class ArchiveTask(models.Model):
+    """A ZIP asked for with `file/archive_files`, followed with `async_task/get`.
+
+    The plan is the work: at creation the named items are resolved (through the share, if
+    any), walked and checked against the limits, and what goes in is recorded here with its
+    safe path in the ZIP. The ZIP itself is streamed from this plan when its data URL is
+    fetched, so nothing is built ahead and nothing waits in memory or on disk.
+    """
+
+    class State(models.TextChoices):
+        RUNNING = "Running"
+        SUCCEED = "Succeed"
+        PARTIAL = "PartialSucceed"
+        FAILED = "Failed"
+
+    async_task_id = models.CharField(primary_key=True, max_length=64, default=new_user_id)
+    # Set for a visitor's archive: only a token of this share may follow it.
+    share = models.ForeignKey(
+        ShareLink, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    # Set for an owner's archive: only this user (or an administrator) may follow it.
+    user = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    drive = models.ForeignKey(Drive, on_delete=models.CASCADE, related_name="+")
+    name = models.CharField(max_length=1024)
+    state = models.CharField(max_length=16, choices=State.choices, default=State.RUNNING)
+    # [[path in the ZIP, content hash or "" for a folder, size], ...] in the ZIP's order.
+    entries = models.JSONField(default=list)
+    # [{"file_id", "name", "code"}, ...]: named items or files left out, and why.
+    skipped = models.JSONField(default=list)
+    total_process = models.PositiveIntegerField(default=0)
+    consumed_process = models.PositiveIntegerField(default=0)
+    total_size = models.BigIntegerField(default=0)
+    error_code = models.CharField(max_length=64, blank=True)
+    error_message = models.CharField(max_length=1024, blank=True)
+    created_at = models.DateTimeField(db_index=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.state})"

@@ -52,6 +52,10 @@ LOCALPDS_PUBLIC_URL = env_str("LOCALPDS_PUBLIC_URL").rstrip("/")
 LOCALPDS_PORTAL_URL = (env_str("LOCALPDS_PORTAL_URL") or STOCK_PORTAL_URL).rstrip("/")
 LOCALPDS_DOMAIN_ID = env_str("LOCALPDS_DOMAIN_ID", "localpds")
 LOCALPDS_MAX_BODY_BYTES = env_int("LOCALPDS_MAX_BODY_BYTES", 1024 * 1024)
+# The most one ZIP of `file/archive_files` may hold: files and folders, and bytes of contents.
+# Past either the request is refused (400 ArchiveTooLarge) before any work.
+LOCALPDS_ARCHIVE_MAX_ENTRIES = env_int("LOCALPDS_ARCHIVE_MAX_ENTRIES", 10_000)
+LOCALPDS_ARCHIVE_MAX_BYTES = env_int("LOCALPDS_ARCHIVE_MAX_BYTES", 20 * 1024**3)
 # The portal as an OAuth client of the drive, registered (or updated) by `seed_demo`; the
 # portal's PDS_OAUTH_CLIENT_ID / PDS_OAUTH_CLIENT_SECRET must say the same.
 LOCALPDS_OAUTH_CLIENT_ID = env_str("LOCALPDS_OAUTH_CLIENT_ID", "shareportal")

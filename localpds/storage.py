@@ -77,6 +77,13 @@ class InvalidName(ValueError):
     """A file or folder name that the drive cannot store."""
 
 
+# Characters that reorder text (a name like "invoice\u202egpj.exe" shows as "invoiceexe.jpg"):
+# a saved file must not get a name that lies about its type.
+BIDI_CONTROLS = dict.fromkeys(
+    map(ord, "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+)
+
+
 def name_validate(name: str) -> str:
     """Return `name` if a file or folder may carry it, else raise InvalidName saying why."""
     if not isinstance(name, str) or not name:

@@ -12,15 +12,22 @@ from pathlib import Path, PurePath
 from typing import BinaryIO
 from urllib.parse import quote
 
-from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBase
+from django.http import (
+    FileResponse,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBase,
+    StreamingHttpResponse,
+)
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
 from django.views.decorators.http import require_http_methods
 
-from . import dataurls
+from . import archives, dataurls
 from .apierrors import with_request_id
-from .models import File
-from .storage import blob_path
+from .models import File, ShareLink
+from .selectors import share_state_error
+from .storage import BIDI_CONTROLS, blob_path
 from .thumbnails import thumbnail_path
 
 # Stored files are untrusted: anything a browser could run (HTML, SVG, XML, scripts) must not
@@ -32,11 +39,6 @@ UNSANDBOXED_TYPES = {"application/pdf"}
 _RANGE = re.compile(r"^bytes=(\d*)-(\d*)$", re.ASCII)
 # Past any file's size; a longer number is read as this instead of overflowing int().
 _BEYOND_ANY_SIZE = 10**18
-# Characters that reorder text (a name like "invoice\u202egpj.exe" shows as "invoiceexe.jpg"):
-# a saved file must not get a name that lies about its type.
-_BIDI_CONTROLS = dict.fromkeys(
-    map(ord, "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
-)
 
 
 def _plain(status: int, message: str) -> HttpResponse:
@@ -46,7 +48,7 @@ def _plain(status: int, message: str) -> HttpResponse:
 def content_disposition(disposition: str, name: str) -> str:
     """An RFC 6266 header value that carries any name: UTF-8 `filename*` plus an ASCII fallback."""
     name = "".join(
-        ch for ch in name.translate(_BIDI_CONTROLS) if unicodedata.category(ch) != "Cc"
+        ch for ch in name.translate(BIDI_CONTROLS) if unicodedata.category(ch) != "Cc"
     ).strip()
     fallback = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
     # Only plain printable ASCII in the quoted fallback: no quote, backslash or percent sign
@@ -220,3 +222,38 @@ def data(request: HttpRequest, file_id: str, kind: str) -> HttpResponseBase:
         last_modified=file.updated_at.timestamp(),
         expires=int(expires),
     )
+
+
+@with_request_id
+@require_http_methods(["GET", "HEAD"])
+def archive(request: HttpRequest, async_task_id: str) -> HttpResponseBase:
+    """Stream the ZIP of an archive task to whoever holds its valid, unexpired signed URL.
+
+    Built from the task's plan as it is sent (zipstream-ng): memory stays flat whatever its
+    size, and its length is known, so it is sent with Content-Length. No ranges: a ZIP made
+    on the fly is asked for again rather than resumed.
+    """
+    if not dataurls.archive_verify(
+        async_task_id, request.GET.get("e", ""), request.GET.get("s", "")
+    ):
+        return _plain(403, "This link is not valid or has expired.")
+    task = archives.task_live(async_task_id)
+    if task is None or task.state not in (task.State.SUCCEED, task.State.PARTIAL):
+        return _plain(404, "There is no such archive, or it has expired.")
+    if task.share_id is not None:
+        share = next(iter(ShareLink.objects.filter(pk=task.share_id)[:1]), None)
+        if share is None or share_state_error(share) is not None:
+            return _plain(410, "The share this archive came from is no longer available.")
+    try:
+        stream = archives.zip_stream(task)
+    except FileNotFoundError:
+        return _plain(410, "Files of this archive changed since it was asked for; ask again.")
+    if request.method == "HEAD":
+        response: HttpResponseBase = HttpResponse(content_type="application/zip")
+    else:
+        response = StreamingHttpResponse(stream, content_type="application/zip")
+    response.headers["Content-Length"] = str(len(stream))
+    response.headers["Content-Disposition"] = content_disposition("attachment", task.name)
+    response.headers["Accept-Ranges"] = "none"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response

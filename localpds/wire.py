@@ -17,7 +17,7 @@ from django.db.models import CharField, Func
 from django.utils import timezone
 
 from . import dataurls
-from .models import ROOT, Drive, File, ShareLink, User
+from .models import ROOT, ArchiveTask, Drive, File, ShareLink, User
 
 # Categories that get a `thumbnail` (Pillow renders images); every file gets a preview `url`
 # unless its share disables previews or downloads.
@@ -355,4 +355,31 @@ def drive_wire(drive: Drive) -> dict:
         "total_size": drive.total_size,
         "created_at": rfc3339(drive.created_at),
         "updated_at": rfc3339(drive.updated_at),
+    }
+
+
+def async_task_wire(task: ArchiveTask, *, url: str) -> dict:
+    """An archive's AsyncTask (docs/pds-api.md#async_taskget), with the drive's extensions.
+
+    `url` is the ZIP's signed data URL ("" unless it can be fetched). `status`, `err_code`
+    and `message` are the deprecated spellings, still sent for older clients.
+    """
+    return {
+        "async_task_id": task.async_task_id,
+        "state": task.state,
+        "status": task.state,
+        "url": url,
+        "total_process": task.total_process,
+        "consumed_process": task.consumed_process,
+        "error_code": task.error_code,
+        "err_code": task.error_code,
+        "error_message": task.error_message,
+        "message": task.error_message,
+        "created_at": rfc3339(task.created_at),
+        "started_at": rfc3339(task.started_at),
+        "finished_at": rfc3339(task.finished_at),
+        # Extensions: the ZIP's name and bytes of contents, and what was left out of it.
+        "name": task.name,
+        "total_size": task.total_size,
+        "skipped_files": list(task.skipped),
     }
