@@ -24,6 +24,8 @@ _EXACT = {
     "TokenExpired": errors.AccessTokenInvalid,
     "ForbiddenNoPermission": errors.NoPermission,
     "Forbidden": errors.NoPermission,
+    # The embedded drive's own code for an archive past its limits (docs/pds-api.md).
+    "ArchiveTooLarge": errors.ArchiveTooLarge,
 }
 # Codes of a failing service: what they mean is in the status (a 503 is `Busy`).
 _FAULT_CODES = frozenset({"InternalError", "ServiceUnavailable"})

@@ -25,6 +25,7 @@ from .http import PdsSession, call_limits, page_budget
 from .resilience import Bulkhead, CircuitBreaker, RetryBudget
 from .types import (
     AnonymousShare,
+    AsyncTask,
     DownloadUrl,
     FileItem,
     OAuthTokens,
@@ -50,6 +51,7 @@ IDEMPOTENT_OPERATIONS = frozenset(
         "file/get",
         "file/get_download_url",
         "file/search",
+        "async_task/get",
         "user/get",
         "drive/list_my_drives",
         "drive/get_default_drive",
@@ -283,6 +285,38 @@ class PdsClient:
                 ) from exc
             raise
         return parse.page(data, parse.search_hit)
+
+    def archive_files(
+        self,
+        *,
+        file_ids: list[str],
+        name: str,
+        share_id: str = "",
+        share_token: str = "",
+        drive_id: str = "",
+        access_token: str = "",
+    ) -> str:
+        """Ask PDS to make a ZIP of files and folders; returns the task to follow.
+
+        See docs/pds-api.md#filearchive_files. It starts work (and counts a download), so it
+        is never retried. Raises ArchiveTooLarge past the drive's limits.
+        """
+        body: dict[str, Any] = {"file_ids": list(file_ids), "name": name}
+        scope, auth = _scope(share_id, share_token, drive_id, access_token)
+        return parse.async_task_id(self._call("file/archive_files", body | scope, **auth))
+
+    def get_async_task(
+        self, *, async_task_id: str, share_token: str = "", access_token: str = ""
+    ) -> AsyncTask:
+        """Where an archive task stands, and its ZIP's URL once made.
+
+        See docs/pds-api.md#async_taskget.
+        """
+        body = {"async_task_id": async_task_id}
+        data = self._call(
+            "async_task/get", body, share_token=share_token, access_token=access_token
+        )
+        return parse.async_task(data)
 
     # Owners: who they are and their shares.
 

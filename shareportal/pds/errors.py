@@ -115,6 +115,12 @@ class InvalidParameter(PdsError):
         self.field = field
 
 
+class ArchiveTooLarge(PdsError):
+    """400 ArchiveTooLarge: the ZIP asked for passes the drive's size or count limit."""
+
+    status = 400
+
+
 class RateLimited(PdsError):
     """429 TooManyRequests. `retry_after` is in seconds."""
 

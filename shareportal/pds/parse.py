@@ -12,6 +12,7 @@ from typing import Any
 from .errors import BadResponse
 from .types import (
     AnonymousShare,
+    AsyncTask,
     DownloadUrl,
     FileItem,
     OAuthTokens,
@@ -19,6 +20,7 @@ from .types import (
     SearchHit,
     ShareLink,
     ShareToken,
+    SkippedFile,
     User,
 )
 
@@ -309,4 +311,38 @@ def oauth_tokens(data: Json) -> OAuthTokens:
         role=_text(data, "role"),
         default_drive_id=_text(data, "default_drive_id"),
         extra={k: v for k, v in data.items() if k not in _OAUTH_SECRET_FIELDS},
+    )
+
+
+ASYNC_TASK_STATES = frozenset({"Running", "Succeed", "PartialSucceed", "Failed"})
+
+
+def async_task_id(data: Json) -> str:
+    """`file/archive_files`'s answer (docs/pds-api.md#filearchive_files)."""
+    return _required_id(data, "async_task_id")
+
+
+def async_task(data: Json) -> AsyncTask:
+    """`async_task/get` (docs/pds-api.md#async_taskget); `status` is the older spelling."""
+    state = _text(data, "state", "status", required=True)
+    if state not in ASYNC_TASK_STATES:
+        raise _bad(f"state {state!r} is not a task state")
+    skipped = data.get("skipped_files") or []
+    if not isinstance(skipped, list) or not all(isinstance(item, dict) for item in skipped):
+        raise _bad("skipped_files is not a list of objects")
+    return AsyncTask(
+        async_task_id=_required_id(data, "async_task_id"),
+        state=state,
+        url=_text(data, "url"),
+        total_process=_count(data, "total_process"),
+        consumed_process=_count(data, "consumed_process"),
+        error_code=_text(data, "error_code", "err_code"),
+        error_message=_text(data, "error_message", "message"),
+        total_size=_count(data, "total_size"),
+        skipped=tuple(
+            SkippedFile(
+                file_id=_text(item, "file_id"), name=_text(item, "name"), code=_text(item, "code")
+            )
+            for item in skipped
+        ),
     )

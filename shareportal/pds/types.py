@@ -185,3 +185,36 @@ class OAuthTokens:
     role: str = ""
     default_drive_id: str = ""
     extra: dict = field(default_factory=dict)  # the rest of the answer, without the tokens
+
+
+@dataclass(frozen=True)
+class SkippedFile:
+    """An item an archive left out: its id, its name when PDS may tell it, and why."""
+
+    file_id: str
+    name: str
+    code: str
+
+
+@dataclass(frozen=True)
+class AsyncTask:
+    """`async_task/get` of an archive (docs/pds-api.md#async_taskget).
+
+    `state` is Running, Succeed, PartialSucceed or Failed; `url` the ZIP's signed URL once it
+    can be fetched. `total_size` and `skipped` are the embedded drive's extensions (0 and ()
+    from a PDS that does not send them).
+    """
+
+    async_task_id: str
+    state: str
+    url: str = field(repr=False)
+    total_process: int
+    consumed_process: int
+    error_code: str
+    error_message: str
+    total_size: int = 0
+    skipped: tuple[SkippedFile, ...] = ()
+
+    @property
+    def finished(self) -> bool:
+        return self.state in ("Succeed", "PartialSucceed", "Failed")

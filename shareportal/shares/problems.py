@@ -102,6 +102,10 @@ PROBLEMS = {
         _("This download cannot be offered"),
         _("The drive sent the download to a place this site does not trust."),
     ),
+    "zip_pick": Problem(
+        _("Choose what to download"),
+        _("Tick from 1 to 100 files and folders, then choose “Download selected”."),
+    ),
     "bad_request": Problem(
         _("This address is not valid"),
         _("Part of the address was changed or cut off. Go back to the share and try again."),

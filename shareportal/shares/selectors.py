@@ -66,6 +66,7 @@ class Row(NamedTuple):
     size: str  # "1.2 MB"; "" for folders and unknown sizes
     modified: str  # the day (SHORT_DATE_FORMAT), as file lists show it
     modified_iso: str  # the exact time, for <time datetime>
+    file_id: str  # the value of the row's checkbox ("Download selected")
 
 
 def share_get(*, share_id: str) -> AnonymousShare:
@@ -153,6 +154,7 @@ def listing_rows(
                 size=filesizeformat(item.size) if not folder and item.size is not None else "",
                 modified=days[day] if day else "",
                 modified_iso=updated.isoformat() if updated else "",
+                file_id=item.file_id,
             )
         )
     return rows

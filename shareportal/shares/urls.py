@@ -14,4 +14,7 @@ urlpatterns = [
     path("s/<share_id:share_id>/folder/<file_id:file_id>/", views.folder, name="folder"),
     path("s/<share_id:share_id>/search/", views.search, name="search"),
     path("s/<share_id:share_id>/download/<file_id:file_id>/", views.download, name="download"),
+    path("s/<share_id:share_id>/zip/", views.zip_start, name="zip_start"),
+    path("s/<share_id:share_id>/zip/<str:ref>/", views.zip_progress, name="zip"),
+    path("s/<share_id:share_id>/zip/<str:ref>/file/", views.zip_file, name="zip_file"),
 ]

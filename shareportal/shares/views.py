@@ -7,12 +7,18 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.template import loader
+from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
-from django.views.decorators.http import require_GET, require_http_methods, require_safe
+from django.views.decorators.http import (
+    require_GET,
+    require_http_methods,
+    require_POST,
+    require_safe,
+)
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect
 
@@ -20,8 +26,10 @@ from shareportal.display import shown_name
 from shareportal.http import HtmxHttpRequest
 from shareportal.jinja2 import render_block
 from shareportal.pds import errors
+from shareportal.pds.ids import is_file_id
 from shareportal.pds.types import AnonymousShare, FileItem, Page
 
+from . import archives
 from .datahosts import data_url_trusted
 from .decorators import pds_problems
 from .embedding import (
@@ -334,6 +342,8 @@ def _listing_ctx(
         "is_continuation": bool(data["marker"]),
         # Seconds since the drive showed this page, when it is failing now; else None.
         "stale_for": page.age if isinstance(page, StalePage) else None,
+        # Rows get a checkbox for "Download selected" when the share allows downloads.
+        "pickable": not facts.disable_download,
         "first_page": f"{here}?{urlencode(order)}",
         "columns": [
             _column(key, label, here=here, sort=data["sort"], direction=data["dir"])
@@ -383,3 +393,88 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     match = request.resolver_match
     share_id = match.kwargs.get("share_id", "") if match else ""
     return problem_response(request, "form_expired", status=403, share_id=share_id)
+
+
+# ZIP downloads: "Download all", "Download folder" and "Download selected" (archives.py).
+
+
+@require_POST
+@pds_problems
+def zip_start(request: HttpRequest, *, share_id: str) -> HttpResponse:
+    """Ask the drive for a ZIP of the share, a folder or the items picked, then show progress."""
+    facts = share_facts_get(share_id=share_id)
+    if facts.disable_download:
+        return problem_response(request, "disabled_download", status=403, share_id=share_id)
+    folders = request.POST.getlist("pick_folder")
+    picked = folders + request.POST.getlist("pick_file")
+    name = facts.name
+    if request.POST.get("all"):
+        try:
+            picked = archives.share_top_ids(request=request, facts=facts)
+        except archives.TooManyItems:
+            return _zip_too_big(request, facts, folders=None)
+    elif len(folders) == 1 and len(picked) == 1:
+        name = dict(archives.folder_names(share_id=share_id, folder_ids=folders)).get(
+            folders[0], name
+        )
+    if not picked or len(picked) > archives.MAX_ITEMS or not all(map(is_file_id, picked)):
+        return problem_response(request, "zip_pick", status=400, share_id=share_id)
+    try:
+        ref = archives.archive_start(
+            request=request, facts=facts, file_ids=picked, name=name or share_id
+        )
+    except errors.ArchiveTooLarge:
+        return _zip_too_big(request, facts, folders=folders)
+    return HttpResponseRedirect(reverse("shares:zip", args=[share_id, ref]), status=303)
+
+
+def _zip_too_big(
+    request: HttpRequest, facts: ShareFacts, *, folders: list[str] | None
+) -> HttpResponse:
+    """Too much for one ZIP: say so, and offer the folders (picked, or at the top) one by one."""
+    if folders is None:
+        known = archives.folders_known_top(share_id=facts.share_id)
+    else:
+        known = archives.folder_names(share_id=facts.share_id, folder_ids=folders)
+    ctx = {"facts": facts, "folders": known, "max_items": archives.MAX_ITEMS}
+    return render(request, "shares/zip_too_big.html", ctx, status=400)
+
+
+@vary_on_headers("HX-Request")
+@require_GET
+@pds_problems
+def zip_progress(request: HtmxHttpRequest, *, share_id: str, ref: str) -> HttpResponse:
+    """How the ZIP is coming along; htmx polls the progress block, a plain page refreshes."""
+    facts = share_facts_get(share_id=share_id)
+    task = archives.archive_task_get(request=request, facts=facts, ref=ref)
+    file_url = reverse("shares:zip_file", args=[share_id, ref])
+    if request.htmx and task.state == "Succeed":
+        return HttpResponseClientRedirect(file_url)
+    ctx = {
+        "facts": facts,
+        "task": task,
+        "file_url": file_url,
+        "percent": 100 * task.consumed_process // task.total_process if task.total_process else 0,
+        "size": filesizeformat(task.total_size),
+    }
+    if request.htmx:
+        return render_block(request, "shares/zip.html", "progress", ctx)
+    return render(request, "shares/zip.html", ctx)
+
+
+@require_GET
+@pds_problems
+def zip_file(request: HttpRequest, *, share_id: str, ref: str) -> HttpResponse:
+    """Send the visitor to the finished ZIP's signed URL on the data host."""
+    facts = share_facts_get(share_id=share_id)
+    task = archives.archive_task_get(request=request, facts=facts, ref=ref)
+    if not task.url:
+        return HttpResponseRedirect(reverse("shares:zip", args=[share_id, ref]))
+    if not data_url_trusted(task.url):
+        logger.warning(
+            "Refused a ZIP URL on the untrusted host %r (share %s)",
+            urlsplit(task.url).netloc.rpartition("@")[2],
+            share_id,
+        )
+        return problem_response(request, "untrusted_host", status=502, share_id=share_id)
+    return HttpResponseRedirect(task.url)
