@@ -306,3 +306,40 @@ def test_more_than_65535_entries_make_a_zip64_archive(alice, settings):
     raw = archive.fp
     raw.seek(-(22 + 20 + 56), io.SEEK_END)
     assert raw.read(4) == b"PK\x06\x06"
+
+
+def test_a_file_past_4_gib_is_announced_and_headed_as_zip64(alice, settings):
+    """A sparse 4 GiB + 1 byte blob (no disk used); only the ZIP's first bytes are read."""
+    import struct
+
+    drive = drive_of(alice)
+    size = 2**32 + 1
+    digest = "b" * 40
+    path = settings.LOCALPDS_BLOB_DIR / digest[:2] / digest[2:4] / digest
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("wb") as handle:
+        handle.truncate(size)
+    big = make_file(drive, "big.bin", size=size)
+    File.objects.filter(pk=big.pk).update(content_hash=digest)
+    share = make_share(alice, [big])
+    response, token = _archive(share, [big.file_id])
+    task = _task(response.json()["async_task_id"], token)
+    assert task["total_size"] == size
+    parts = urlsplit(task["url"])
+    stream = Client().get(f"{parts.path}?{parts.query}")
+    # Local header, the data, the data descriptor, the central directory and the end records.
+    assert int(stream["Content-Length"]) > size
+    head = b""
+    chunks = iter(stream.streaming_content)
+    while len(head) < 30:
+        head += next(chunks)
+    signature, version = struct.unpack("<IH", head[:6])
+    assert signature == 0x04034B50
+    assert version >= 45  # ZIP64 needs 4.5
+    name_length, extra_length = struct.unpack("<HH", head[26:30])
+    while len(head) < 30 + name_length + extra_length:
+        head += next(chunks)
+    assert head[30 : 30 + name_length] == b"big.bin"
+    extra = head[30 + name_length : 30 + name_length + extra_length]
+    assert struct.unpack("<H", extra[:2])[0] == 0x0001  # the ZIP64 extended information
+    stream.close()
