@@ -115,10 +115,11 @@ class InvalidParameter(PdsError):
         self.field = field
 
 
-class ArchiveTooLarge(PdsError):
-    """400 ArchiveTooLarge: the ZIP asked for passes the drive's size or count limit."""
+class ArchiveTooLarge(InvalidParameter):
+    """400 ArchiveTooLarge: the ZIP asked for passes the drive's size or count limit.
 
-    status = 400
+    A request for too much, so pages that do not handle it say so as for any bad input.
+    """
 
 
 class RateLimited(PdsError):
