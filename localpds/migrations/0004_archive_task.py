@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('localpds', '0002_attempt_counter'),
+        ('localpds', '0003_file_by_path'),
     ]
 
     operations = [
