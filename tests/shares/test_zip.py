@@ -279,3 +279,27 @@ def test_the_archive_call_is_never_retried(client, pds):
     assert len(calls_to(pds, "file/archive_files")) == 1
     body = json.loads(calls_to(pds, "file/archive_files")[0].request.body)
     assert body["file_ids"] == [FILE_ID]
+
+
+def test_a_form_of_another_site_cannot_start_a_zip(client, pds):
+    _open(client, pds)
+    response = client.post(
+        START, {"pick_file": FILE_ID}, headers={"Origin": "https://evil.example"}
+    )
+    assert response.status_code == 403
+    assert not calls_to(pds, "file/archive_files")
+
+
+def test_the_same_site_starts_a_zip_without_a_csrf_cookie(pds):
+    from django.test import Client
+
+    browser = Client(enforce_csrf_checks=True)
+    add_share(pds, SHARE)
+    add_token(pds, SHARE)
+    add_list(pds, [file_json(FILE_ID, "a.txt")])
+    landing = browser.get(f"/s/{SHARE}/")
+    assert not landing.cookies  # the listing's forms need no cookie
+    pds.reset()
+    _add_archive(pds, [FILE_ID], "Holiday photos")
+    response = browser.post(START, {"pick_file": FILE_ID}, headers={"Origin": "http://testserver"})
+    assert response.status_code == 303
