@@ -21,4 +21,8 @@ urlpatterns = [
         embeddable(views.download),
         name="download",
     ),
+    # ZIP downloads inside the frame: the iframe's sandbox allows its forms and downloads.
+    path("<share_id:share_id>/zip/", embeddable(views.zip_start), name="zip_start"),
+    path("<share_id:share_id>/zip/<str:ref>/", embeddable(views.zip_progress), name="zip"),
+    path("<share_id:share_id>/zip/<str:ref>/file/", embeddable(views.zip_file), name="zip_file"),
 ]

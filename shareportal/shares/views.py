@@ -433,7 +433,9 @@ def zip_start(request: HttpRequest, *, share_id: str) -> HttpResponse:
         )
     except errors.ArchiveTooLarge:
         return _zip_too_big(request, facts, folders=folders)
-    return HttpResponseRedirect(reverse("shares:zip", args=[share_id, ref]), status=303)
+    return HttpResponseRedirect(
+        reverse("shares:zip", args=[share_id, ref], current_app=url_namespace(request)), status=303
+    )
 
 
 def _zip_too_big(
@@ -455,7 +457,7 @@ def zip_progress(request: HtmxHttpRequest, *, share_id: str, ref: str) -> HttpRe
     """How the ZIP is coming along; htmx polls the progress block, a plain page refreshes."""
     facts = share_facts_get(share_id=share_id)
     task = archives.archive_task_get(request=request, facts=facts, ref=ref)
-    file_url = reverse("shares:zip_file", args=[share_id, ref])
+    file_url = reverse("shares:zip_file", args=[share_id, ref], current_app=url_namespace(request))
     if request.htmx and task.state == "Succeed":
         return HttpResponseClientRedirect(file_url)
     ctx = {
@@ -477,7 +479,9 @@ def zip_file(request: HttpRequest, *, share_id: str, ref: str) -> HttpResponse:
     facts = share_facts_get(share_id=share_id)
     task = archives.archive_task_get(request=request, facts=facts, ref=ref)
     if not task.url:
-        return HttpResponseRedirect(reverse("shares:zip", args=[share_id, ref]))
+        return HttpResponseRedirect(
+            reverse("shares:zip", args=[share_id, ref], current_app=url_namespace(request))
+        )
     if not data_url_trusted(task.url):
         logger.warning(
             "Refused a ZIP URL on the untrusted host %r (share %s)",

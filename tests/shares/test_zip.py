@@ -303,3 +303,31 @@ def test_the_same_site_starts_a_zip_without_a_csrf_cookie(pds):
     _add_archive(pds, [FILE_ID], "Holiday photos")
     response = browser.post(START, {"pick_file": FILE_ID}, headers={"Origin": "http://testserver"})
     assert response.status_code == 303
+
+
+def test_a_zip_started_in_the_embed_view_stays_in_the_frame(client, pds, settings):
+    from shareportal.shares.embedding import embed_sites_set
+
+    settings.EMBED_ALLOWED_ORIGINS = ["https://host.example"]
+    embed_sites_set(share_id=SHARE, origins=["https://host.example"], by="u1")
+    add_share(pds, SHARE)
+    add_token(pds, SHARE)
+    add_list(pds, [file_json(FILE_ID, "a.txt")])
+    page = client.get(f"/e/{SHARE}/", secure=True).content.decode()
+    assert f'action="/e/{SHARE}/zip/"' in page
+    _add_archive(pds, [FILE_ID], "Holiday photos")
+    response = client.post(
+        f"/e/{SHARE}/zip/",
+        {"pick_file": FILE_ID},
+        secure=True,
+        headers={"Origin": "https://testserver"},
+    )
+    assert response.status_code == 303
+    assert response["Location"].startswith(f"/e/{SHARE}/zip/")
+    _add_task(pds)
+    progress = client.get(response["Location"], secure=True)
+    assert progress.status_code == 200
+    assert "frame-ancestors 'self' https://host.example" in progress["Content-Security-Policy"]
+    html = progress.content.decode()
+    assert f"url=/e/{SHARE}/zip/" in html
+    assert "embed-parent-origins" in html  # the frame's own head kept
