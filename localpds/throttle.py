@@ -84,6 +84,10 @@ class Policy:
 CALLER = Policy(free=10, base=1.0, cap=15 * 60.0, window=24 * 3600.0)
 # One share or account, all callers together: 100 an hour, then spaced out up to a minute.
 TARGET = Policy(free=100, base=1.0, cap=60.0, window=3600.0)
+# While a target spaces its attempts out, a caller with no failures there yet still gets this
+# many checks a day without waiting its turn: otherwise whoever takes every turn (one guess a
+# minute from rotating addresses) would keep the right password out for everyone.
+NEWCOMER = Policy(free=3, base=24 * 3600.0, cap=24 * 3600.0, window=24 * 3600.0)
 # What is guessed: keeps the counts of share passwords and of sign-ins apart.
 SHARE_PASSWORD = "share-password"
 SIGN_IN = "sign-in"
@@ -125,7 +129,8 @@ class Attempt:
         """The right password: forget the caller's failures, and take this one off the target."""
         store = _store()
         store.forget(self.caller_key)
-        store.release(self.target_key)
+        if self.target_key:  # "": a newcomer's check, which took no turn of the target
+            store.release(self.target_key)
 
 
 def attempt_start(*, kind: str, target: str, address: str) -> Attempt:
@@ -139,11 +144,12 @@ def attempt_start(*, kind: str, target: str, address: str) -> Attempt:
     target_key = _key(kind, "target", target)
     store = _store()
     now = time.time()
-    # A target spacing attempts out refuses before the caller is counted, and the caller is
-    # counted before the target: a caller in backoff never takes the target's next turn.
-    wait = store.waiting(target_key, now)
-    if not wait:
-        wait = store.admit(caller_key, CALLER, now)
+    turn = store.waiting(target_key, now)
+    if turn:
+        return _newcomer_attempt(store, kind, target, who, caller_key, turn, now)
+    # The caller is counted before the target: a caller in backoff never takes the target's
+    # next turn.
+    wait = store.admit(caller_key, CALLER, now)
     if not wait:
         wait = store.admit(target_key, TARGET, now)
         if wait:
@@ -152,6 +158,31 @@ def attempt_start(*, kind: str, target: str, address: str) -> Attempt:
     if wait:
         raise TooManyAttempts(max(1, math.ceil(wait)))
     return Attempt(caller_key=caller_key, target_key=target_key)
+
+
+def _newcomer_attempt(
+    store: "DatabaseStore | RedisStore",
+    kind: str,
+    target: str,
+    who: str,
+    caller_key: str,
+    turn: float,
+    now: float,
+) -> Attempt:
+    """An attempt while the target spaces attempts out: one of a clean caller's few, or none.
+
+    The target's turn is not taken (its spacing goes on for the callers who failed there), so
+    the right password from a new address gets in at once while guessing stays slow: each
+    address gets `NEWCOMER.free` such checks a day, and only before its first failure there.
+    """
+    if store.failures(caller_key, now) or store.admit(
+        _key(kind, "newcomer", target, who), NEWCOMER, now
+    ):
+        raise TooManyAttempts(max(1, math.ceil(turn)))
+    wait = store.admit(caller_key, CALLER, now)
+    if wait:
+        raise TooManyAttempts(max(1, math.ceil(wait)))
+    return Attempt(caller_key=caller_key, target_key="")
 
 
 class DatabaseStore:
@@ -172,6 +203,11 @@ class DatabaseStore:
         # Three rounds lost to other requests starting and purging the same key: refuse
         # rather than let an uncounted attempt through.
         return policy.base
+
+    def failures(self, key: str, now: float) -> int:
+        """The attempts counted on a live key (0 when it has none)."""
+        row = AttemptCounter.objects.filter(key=key, expires_at__gt=now)
+        return row.values_list("attempts", flat=True).first() or 0
 
     def waiting(self, key: str, now: float) -> float:
         row = AttemptCounter.objects.filter(key=key, expires_at__gt=now, next_at__gt=now)
@@ -261,6 +297,14 @@ class RedisStore:
         args = [now, policy.free, policy.base, policy.cap, policy.window]
         with _redis_errors():
             return float(self._admit(keys=[self.prefix + key], args=args))
+
+    def failures(self, key: str, now: float) -> int:
+        """The attempts counted on a live key (0 when it has none)."""
+        with _redis_errors():
+            attempts, expires_at = self.client.hmget(self.prefix + key, ["attempts", "expires_at"])
+        if attempts is None or expires_at is None or float(expires_at) <= now:
+            return 0
+        return int(float(attempts))
 
     def waiting(self, key: str, now: float) -> float:
         with _redis_errors():

@@ -138,31 +138,44 @@ def test_the_share_budget_spaces_out_guesses_from_many_addresses_but_never_close
     for n in range(TARGET.free):
         fail(share, 1, address=f"198.51.{n // 250}.{n % 250 + 1}")
 
-    # A newcomer with the right password waits its turn, and gets in when the turn comes.
-    newcomer = "192.0.2.200"
-    assert assert_too_many(guess(share, PASSWORD, address=newcomer)) == 1
-    clock.shift(1)
-    assert guess(share, PASSWORD, address=newcomer).status_code == 200
-
-    # Guessing on goes ever slower, a minute at most between two checks of the share, and
-    # the right password still gets in at the next turn, from any address.
+    # Addresses that have failed here wait the share's turn, ever longer (a minute at most
+    # between two checks)...
     waits = []
     for n in range(12):
-        waits.append(assert_too_many(guess(share, "wrong", address=f"192.0.2.{n + 1}")))
+        waits.append(assert_too_many(guess(share, "wrong", address=f"198.51.0.{n + 1}")))
         clock.shift(waits[-1])
-        fail(share, 1, address=f"192.0.2.{n + 1}")
+        fail(share, 1, address=f"198.51.0.{n + 1}")
     assert waits == sorted(waits)
     assert waits[-1] == TARGET.cap == 60
-    wait = assert_too_many(guess(share, PASSWORD, address="192.0.2.201"))
-    assert wait <= TARGET.cap
-    clock.shift(wait)
+    # ... and the right password from an address that has not failed here is checked at once.
     assert guess(share, PASSWORD, address="192.0.2.201").status_code == 200
+
+
+def test_whoever_takes_every_turn_of_the_share_cannot_keep_the_right_password_out(share, clock):
+    for n in range(TARGET.free):
+        fail(share, 1, address=f"198.51.{n // 250}.{n % 250 + 1}")
+    for n in range(40):
+        # An attacker guesses the moment each turn opens, from rotating addresses...
+        clock.shift(assert_too_many(guess(share, "wrong", address=f"198.51.0.{n + 1}")))
+        fail(share, 1, address=f"203.0.{n}.9")
+        # ... and a visitor arriving between two turns gets in all the same.
+        visitor = f"192.0.{n}.7"
+        assert guess(share, PASSWORD, address=visitor).status_code == 200
+
+
+def test_while_the_share_spaces_guesses_a_new_address_gets_one_wrong_guess_then_waits(share):
+    for n in range(TARGET.free):
+        fail(share, 1, address=f"198.51.{n // 250}.{n % 250 + 1}")
+
+    fail(share, 1, address="192.0.2.77")
+    assert_too_many(guess(share, PASSWORD, address="192.0.2.77"))
 
 
 def test_the_share_budget_counts_afresh_an_hour_after_its_first_failure(share, clock):
     for n in range(TARGET.free):
         fail(share, 1, address=f"198.51.100.{n + 1}")
-    assert_too_many(guess(share, "wrong", address="192.0.2.1"))
+    fail(share, 1, address="192.0.2.1")  # a newcomer's check, which takes no turn
+    assert_too_many(guess(share, "wrong", address="198.51.100.1"))
 
     clock.shift(timedelta(hours=1))
 
