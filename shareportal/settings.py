@@ -140,17 +140,14 @@ PROCESS_CACHE_SECONDS = env_int("PROCESS_CACHE_SECONDS", 5)
 
 # Sessions hold share tokens of password shares and OAuth tokens, so they stay on the server;
 # only the session key travels in the cookie, and only visitors who unlocked a share or owners
-# who signed in have one. Rows in the database, read from Redis when there is one (every
-# instance sees the same session; with Redis down they are read from the database), and gone
+# who signed in have one. Rows in the database only, which every instance shares: not read
+# through the cache, which fails open while Redis is down, so that a sign-out during an outage
+# could come back to life from Redis's older copy once it answers again. They are gone
 # SESSION_COOKIE_AGE after their last change: `manage.py clearsessions` (the Procfile's
 # release step) deletes the expired rows. The drive often shares the host name in development
 # (cookies ignore ports), so the portal's cookies keep their `web_` names and the drive's
 # differ.
-SESSION_ENGINE = (
-    "django.contrib.sessions.backends.cached_db"
-    if REDIS_URL
-    else "django.contrib.sessions.backends.db"
-)
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_NAME = "web_sessionid"
 CSRF_COOKIE_NAME = "web_csrftoken"
 SESSION_COOKIE_HTTPONLY = True

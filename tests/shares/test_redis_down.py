@@ -22,11 +22,10 @@ pytestmark = pytest.mark.django_db
 
 OPEN = "7JQX1FswpQ8"
 LOCKED = "sAvciMEXKRz"
-CACHED_DB = "django.contrib.sessions.backends.cached_db"
 
 
 def redis_at(settings, url: str) -> None:
-    """The settings' cache for REDIS_URL=`url`, and sessions read through it."""
+    """The settings' cache for REDIS_URL=`url` (sessions stay in the database)."""
     settings.CACHES = settings.CACHES | {
         "default": cache_setting(
             url,
@@ -35,7 +34,6 @@ def redis_at(settings, url: str) -> None:
             fail_open=True,
         )
     }
-    settings.SESSION_ENGINE = CACHED_DB
 
 
 @pytest.fixture
@@ -133,7 +131,6 @@ def test_a_hung_redis_costs_one_short_socket_timeout_not_five_seconds_a_call(
 def test_a_visitor_who_unlocked_keeps_browsing_from_the_database_while_redis_is_down(
     client, pds, settings, refused_port
 ):
-    settings.SESSION_ENGINE = CACHED_DB
     add_share(pds, LOCKED, has_pwd=True)
     add_token(pds, LOCKED, "pw")
     add_list(pds, [file_json("f1", "secret.txt", parent="root")], parent_file_id="root")
