@@ -12,6 +12,7 @@ from django.contrib.sessions.backends.base import SessionBase
 from shareportal.pds.client import get_client
 from shareportal.pds.types import ShareLink
 from shareportal.shares.embedding import embed_sites_set
+from shareportal.shares.services import share_changed
 
 from .auth import Owner
 
@@ -27,7 +28,9 @@ def share_create(*, owner: Owner, fields: dict[str, Any]) -> ShareLink:
 
 def share_update(*, owner: Owner, share_id: str, fields: dict[str, Any]) -> ShareLink:
     """Change the given fields of a share."""
-    return owner.call(lambda token: get_client().update_share_link(token, share_id, **fields))
+    share = owner.call(lambda token: get_client().update_share_link(token, share_id, **fields))
+    share_changed(share_id=share_id)
+    return share
 
 
 def share_status_set(*, owner: Owner, share_id: str, status: str) -> ShareLink:
@@ -38,6 +41,7 @@ def share_status_set(*, owner: Owner, share_id: str, status: str) -> ShareLink:
 def share_cancel(*, owner: Owner, share_id: str) -> None:
     """End a share for good."""
     owner.call(lambda token: get_client().cancel_share_link(token, share_id))
+    share_changed(share_id=share_id)
 
 
 def time_zone_remember(*, session: SessionBase, time_zone: str) -> None:

@@ -182,6 +182,18 @@ def share_token_forget(*, request: HttpRequest, share_id: str) -> None:
     sharedcache.delete(_open_token_key(share_id))
 
 
+def share_changed(*, share_id: str) -> None:
+    """Its owner changed, disabled or cancelled the share: forget what every visitor shares.
+
+    Its facts, the open token and its folders are read again from the drive, and no copy
+    read before now stands in for a failing drive (`stale.share_refused`), from any worker or
+    instance: a cancelled share, or one that gained a password, is never shown from a copy.
+    """
+    for key in (stale.public_key(share_id), _open_token_key(share_id), _folders_key(share_id)):
+        sharedcache.delete(key)
+    stale.share_refused(share_id=share_id)
+
+
 def share_unlock(*, request: HttpRequest, share_id: str, password: str) -> str:
     """Get a share token with `password`, keep it in the visitor's session and return it.
 

@@ -3,8 +3,11 @@
 from datetime import UTC, datetime
 
 import pytest
+import responses
 from django.test import Client
 
+from ..shares.stubs import add_list, add_share, add_token
+from ..shares.stubs import file_json as shares_file_json
 from .conftest import sign_in
 from .stubs import add_error, body_of, calls_to, share_json, url
 
@@ -365,3 +368,24 @@ def test_the_qr_code_of_a_share_that_is_not_there_is_a_404(owner, pds):
     add_error(pds, "share_link/get", 404, "NotFound.ShareLink")
 
     assert owner.get(f"/dashboard/shares/{SHARE}/qr.svg").status_code == 404
+
+
+def test_a_cancelled_share_is_never_shown_from_a_copy_while_the_drive_fails(owner, pds):
+    shared = "7JQX1FswpQ8"
+    add_share(pds, shared, share_name="Open share")
+    add_token(pds, shared)
+    add_list(pds, [shares_file_json("f1", "plans.txt", parent="root")], parent_file_id="root")
+    visitor_page = f"/s/{shared}/"
+    assert "plans.txt" in Client().get(visitor_page).content.decode()
+
+    pds.post(url("share_link/cancel"), status=204)
+    assert owner.post(f"/dashboard/shares/{shared}/cancel/").status_code == 302
+    # Then the drive fails: no answer says the share is cancelled.
+    for operation in ("share_link/get_by_anonymous", "file/list"):
+        pds.remove(responses.POST, url(operation))
+        pds.post(url(operation), status=503, json={"code": "ServiceUnavailable"})
+
+    response = Client().get(visitor_page)
+
+    assert response.status_code == 503
+    assert "plans.txt" not in response.content.decode()
