@@ -142,6 +142,9 @@ class PdsClient:
         self.retry_budget = RetryBudget()
         # One breaker per drive host (the API and the auth endpoint may be two).
         self.breakers: dict[str, CircuitBreaker] = {}
+        # Whether the drive refused `file/search` through a share (a real PDS domain): the
+        # share pages then walk the share without asking it again.
+        self.share_search_refused = False
         for url in {self.endpoint, self.auth_endpoint}:
             host = urllib3.util.parse_url(url).netloc or url
             breaker = next((b for b in self.breakers.values() if b.host == host), None)
@@ -276,10 +279,14 @@ class PdsClient:
         }
         if marker:
             body["marker"] = marker
+        if self.share_search_refused:
+            # Learnt from an earlier answer: no call that the drive would refuse again.
+            raise errors.SearchUnsupported("PDS does not search through a share")
         try:
             data = self._call("file/search", body, share_token=share_token)
         except errors.PdsError as exc:
             if _share_search_refused(exc):
+                self.share_search_refused = True
                 raise errors.SearchUnsupported(
                     "PDS does not search through a share", code=exc.code, pds_status=exc.pds_status
                 ) from exc

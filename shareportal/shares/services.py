@@ -454,20 +454,22 @@ def share_search(
 def _search_outcome(
     *, request: HttpRequest, facts: ShareFacts, text: str, marker: str, start: int
 ) -> SearchOutcome:
-    if not start:
-        try:
-            page = share_call(
-                request=request,
-                facts=facts,
-                call=lambda token: selectors.search_page(
-                    share_id=facts.share_id, token=token, text=text, marker=marker
-                ),
-            )
-        except errors.SearchUnsupported:
-            if marker:
-                raise  # A marker the drive gave cannot come from a drive that refuses.
-        else:
-            return SearchOutcome(hits=page.items, next_marker=page.next_marker)
+    # The drive's search first, whatever `start` says (only the walk makes one): a page that
+    # walks is never forced on a drive that searches. The client remembers a refusal, so a
+    # drive without share search is asked once per process, not once a page.
+    try:
+        page = share_call(
+            request=request,
+            facts=facts,
+            call=lambda token: selectors.search_page(
+                share_id=facts.share_id, token=token, text=text, marker=marker
+            ),
+        )
+    except errors.SearchUnsupported:
+        if marker:
+            raise  # A marker the drive gave cannot come from a drive that refuses.
+    else:
+        return SearchOutcome(hits=page.items, next_marker=page.next_marker)
     walk = share_call(
         request=request,
         facts=facts,

@@ -367,3 +367,16 @@ def test_a_drive_refusing_our_query_itself_is_not_taken_for_one_without_search(c
 
     assert response.status_code == 400
     assert not calls_to(pds, "file/list")
+
+
+def test_a_position_in_the_address_never_makes_a_drive_with_search_walk_the_share(
+    client, pds, opened
+):
+    add_search(pds, [hit("f1", "plans.txt")])
+
+    response = client.get(SEARCH, {"q": "plans", "start": "40"})
+
+    assert response.status_code == 200
+    assert "plans.txt" in response.content.decode().replace("<mark>", "").replace("</mark>", "")
+    assert len(calls_to(pds, "file/search")) == 1
+    assert calls_to(pds, "file/list") == []
