@@ -411,9 +411,9 @@ def share_link_get_share_token(request: HttpRequest, call: Call) -> dict:
 @pds_operation(auth="anonymous")
 def share_link_get_share_id(request: HttpRequest, call: Call) -> dict:
     share_msg = call.body.string("share_msg", required=True, max_len=128)
-    share = ShareLink.objects.filter(share_msg=share_msg, share_policy=ShareLink.Policy.MSG).first()
-    if share is None:
-        raise selectors.share_not_found(share_msg)
+    # Not inside a transaction (no `writes=True`): the guard's counts must outlive the refusal
+    # of a wrong code.
+    share = services.share_by_msg(share_msg=share_msg, address=throttle.client_address(request))
     # What share_for_visitor checks, on the row in hand rather than on a second read of it.
     error = selectors.share_state_error(share)
     if error is not None:

@@ -77,6 +77,33 @@ def share_password_check(*, share: ShareLink, password: str, address: str) -> No
     attempt.succeeded()
 
 
+def share_by_msg(*, share_msg: str, address: str) -> ShareLink:
+    """The `msg` share whose secret message (its share code) is `share_msg`, through the guard.
+
+    A code is a secret like a password, so every look-up is counted first (`throttle`, all
+    codes one target): 429 TooManyRequests with Retry-After while this caller or all callers
+    together must wait, 503 when the guard's store is down, 404 NotFound.ShareLink for a code
+    no `msg` share has (the message never repeats the code), then the share-state errors of
+    `get_by_anonymous` for a share that has it but may not be opened now.
+    """
+    try:
+        attempt = throttle.attempt_start(
+            kind=throttle.SHARE_MSG, target=throttle.ALL_SHARE_MSGS, address=address
+        )
+    except throttle.TooManyAttempts as exc:
+        raise too_many_requests(exc.retry_after, "Too many wrong share codes.") from None
+    except throttle.ThrottleUnavailable:
+        raise service_unavailable("Share codes cannot be checked right now.") from None
+    share = ShareLink.objects.filter(share_msg=share_msg, share_policy=ShareLink.Policy.MSG).first()
+    if share is None:
+        raise PdsApiError(
+            404, "NotFound.ShareLink", "The resource share_link cannot be found. Please check."
+        )
+    # The right code: not a guess, whatever state its share is in.
+    attempt.succeeded()
+    return share
+
+
 def share_cancelled_error() -> PdsApiError:
     return PdsApiError(400, "ShareLink.Cancelled", "share_link is cancelled by the creator")
 

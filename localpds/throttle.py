@@ -1,4 +1,4 @@
-"""The drive's brute-force guard for passwords: share passwords and sign-ins.
+"""The drive's brute-force guard for secrets: share passwords, share codes and sign-ins.
 
 Every password check is counted under two keys before it is made:
 
@@ -43,6 +43,8 @@ logger = logging.getLogger(__name__)
 
 __all__ = [
     "CALLER",
+    "ALL_SHARE_MSGS",
+    "SHARE_MSG",
     "SHARE_PASSWORD",
     "SIGN_IN",
     "TARGET",
@@ -88,9 +90,13 @@ TARGET = Policy(free=100, base=1.0, cap=60.0, window=3600.0)
 # many checks a day without waiting its turn: otherwise whoever takes every turn (one guess a
 # minute from rotating addresses) would keep the right password out for everyone.
 NEWCOMER = Policy(free=3, base=24 * 3600.0, cap=24 * 3600.0, window=24 * 3600.0)
-# What is guessed: keeps the counts of share passwords and of sign-ins apart.
+# What is guessed: keeps the counts of share passwords, share codes and sign-ins apart.
 SHARE_PASSWORD = "share-password"
+SHARE_MSG = "share-msg"
 SIGN_IN = "sign-in"
+# The target of every share code (`share_msg`): a guesser tries codes, not one share, so all
+# of them together are one target, and one caller's wrong codes count wherever they land.
+ALL_SHARE_MSGS = "*"
 # Expired rows removed by each request that starts a new count: more than it adds, so the
 # table holds live counts only and never grows with history.
 PURGE_BATCH = 100
