@@ -31,6 +31,7 @@ from .types import (
     OAuthTokens,
     Page,
     SearchHit,
+    SharedByMsg,
     ShareLink,
     ShareToken,
     User,
@@ -44,6 +45,7 @@ IDEMPOTENT_OPERATIONS = frozenset(
     {
         "share_link/get_by_anonymous",
         "share_link/get_share_token",
+        "share_link/get_share_id",
         "share_link/list",
         "share_link/search",
         "share_link/get",
@@ -192,6 +194,20 @@ class PdsClient:
             forwarded_for=client_address,
         )
         return parse.share_token(data)
+
+    def get_share_id(self, share_msg: str, *, client_address: str = "") -> SharedByMsg:
+        """The share a share code (`share_msg`) stands for, with its password.
+
+        See docs/pds-api.md#share_linkget_share_id. A code is a secret, so `client_address`
+        (the visitor's) goes along as X-Forwarded-For for the drive's guard, as with passwords.
+
+        Raises ShareNotFound for a code no share has, RateLimited while the drive's guard makes
+        this visitor wait, and the share-state errors (ShareExpired, ...) of its share.
+        """
+        data = self._call(
+            "share_link/get_share_id", {"share_msg": share_msg}, forwarded_for=client_address
+        )
+        return parse.shared_by_msg(data)
 
     def list_files(
         self,

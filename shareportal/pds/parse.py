@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from .errors import BadResponse
+from .ids import is_share_id
 from .types import (
     AnonymousShare,
     AsyncTask,
@@ -18,6 +19,7 @@ from .types import (
     OAuthTokens,
     Page,
     SearchHit,
+    SharedByMsg,
     ShareLink,
     ShareToken,
     SkippedFile,
@@ -166,7 +168,17 @@ def anonymous_share(data: Json, *, share_id: str) -> AnonymousShare:
         has_pwd=_flag(data, "has_pwd"),
         **_share_rules(data),
         file_count=_number(data, "file_count"),
+        share_policy=_text(data, "share_policy") or "url",
     )
+
+
+def shared_by_msg(data: Json) -> SharedByMsg:
+    """`share_link/get_share_id` (docs/pds-api.md#share_linkget_share_id)."""
+    share_id = _required_id(data, "share_id")
+    # The portal builds the share's address from it: one of another shape has none.
+    if not is_share_id(share_id):
+        raise _bad("share_id is not a share id")
+    return SharedByMsg(share_id=share_id, share_pwd=_text(data, "share_pwd"))
 
 
 def share_token(data: Json) -> ShareToken:

@@ -45,6 +45,13 @@ class AnonymousShare:
     download_count: int
     access_count: int
     file_count: int | None  # None when PDS does not say
+    # "url": opened by its link; "msg": by its share code (`share_link/get_share_id`).
+    share_policy: str = "url"
+
+    @property
+    def needs_code(self) -> bool:
+        """Whether visitors open it with its share code (`share_policy` "msg")."""
+        return self.share_policy == "msg"
 
 
 @dataclass(frozen=True)
@@ -55,6 +62,16 @@ class ShareToken:
     share_token: str = field(repr=False)
     expires_in: int  # seconds
     expire_time: datetime | None
+
+
+@dataclass(frozen=True)
+class SharedByMsg:
+    """`share_link/get_share_id` (docs/pds-api.md#share_linkget_share_id): the share a share
+    code (`share_msg`) stands for, and its password ("" for none)."""
+
+    share_id: str
+    # A secret: left out of repr() so that a logged or displayed object cannot leak it.
+    share_pwd: str = field(repr=False)
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""The visitor's input: the share password, and how a listing is sorted and paged."""
+"""The visitor's input: the share password or code, and how a listing is sorted and paged."""
 
 import unicodedata
 
@@ -18,6 +18,30 @@ class PasswordForm(forms.Form):
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password", "autofocus": True}),
     )
+
+
+# What PDS takes as a share code (`share_msg`, docs/pds-api.md#share_linkget_share_id).
+SHARE_CODE_MAX_LENGTH = 128
+
+
+class ShareCodeForm(forms.Form):
+    """A share code, as the visitor was given it: spaces around it are not part of it."""
+
+    code = forms.CharField(
+        label=_("Share code"),
+        max_length=SHARE_CODE_MAX_LENGTH,
+        error_messages={
+            "required": _("Type the share code you were given."),
+            "max_length": _("A share code has at most %(limit_value)d characters."),
+        },
+    )
+
+    def clean_code(self) -> str:
+        code = self.cleaned_data["code"]
+        # No code holds control characters, and a NUL would be refused by PDS.
+        if any(unicodedata.category(char) == "Cc" for char in code):
+            raise forms.ValidationError(_("Type letters, digits and punctuation only."))
+        return code
 
 
 class ListingForm(forms.Form):

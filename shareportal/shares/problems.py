@@ -118,6 +118,17 @@ PROBLEMS = {
         _("Too many wrong passwords"),
         _("To protect this share, password attempts from your connection are paused."),
     ),
+    "too_many_codes": Problem(
+        _("Too many wrong share codes"),
+        _("To protect the shares, share codes from your connection are paused."),
+    ),
+    "codes_unavailable": Problem(
+        _("Share codes cannot be checked right now"),
+        _(
+            "To protect the shares, codes are checked only while we can count the attempts, "
+            "and that is failing. Nothing was tried; please try again shortly."
+        ),
+    ),
     "throttle_unavailable": Problem(
         _("Passwords cannot be checked right now"),
         _(

@@ -36,6 +36,8 @@ class ShareFacts:
     has_pwd: bool
     disable_download: bool
     disable_preview: bool
+    # A `msg` share: opened with its share code, which brings its password along.
+    needs_code: bool = False
 
     @classmethod
     def of(cls, share: AnonymousShare) -> "ShareFacts":
@@ -45,7 +47,13 @@ class ShareFacts:
             has_pwd=share.has_pwd,
             disable_download=share.disable_download,
             disable_preview=share.disable_preview,
+            needs_code=share.needs_code,
         )
+
+    @property
+    def locked(self) -> bool:
+        """Whether a visitor needs a token of their own: got with the password or the code."""
+        return self.has_pwd or self.needs_code
 
 
 class Row(NamedTuple):

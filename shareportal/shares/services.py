@@ -226,8 +226,36 @@ def share_unlock_throttled(*, request: HttpRequest, share_id: str, password: str
     except errors.SharePasswordWrong:
         throttling.password_failure_record(address=address, share_id=share_id)
         raise
-    throttling.password_attempt_release(reservation)
+    throttling.attempt_release(reservation)
     return token
+
+
+class CodeNotThisShares(Exception):
+    """A right share code, of another share than the one whose page it was typed on."""
+
+
+def share_open_by_code(*, request: HttpRequest, code: str, share_id: str = "") -> str:
+    """Open the share a share code (`share_msg`) stands for; return its id.
+
+    Behind the throttle like a password (`throttling.code_attempt_reserve`: counted before
+    the drive is asked, given back when the code was right). The drive answers the share and
+    its password (`get_share_id`); the password goes straight into `get_share_token` here and
+    the token into the visitor's session, like one got with the password form: neither
+    reaches the browser. `share_id` given (the code form of that share's page): a code of
+    another share is refused with `CodeNotThisShares`, and nothing of that share is opened.
+
+    Raises `throttling.Throttled` or `throttling.ThrottleUnavailable` without asking the
+    drive, `ShareNotFound` for a code no share has, `RateLimited` while the drive's own guard
+    makes this visitor wait, and the share-state errors of its share.
+    """
+    address = throttling.client_address(request)
+    reservation = throttling.code_attempt_reserve(address=address)
+    found = get_client().get_share_id(code, client_address=address)
+    throttling.attempt_release(reservation)
+    if share_id and found.share_id != share_id:
+        raise CodeNotThisShares(found.share_id)
+    share_unlock(request=request, share_id=found.share_id, password=found.share_pwd)
+    return found.share_id
 
 
 def _open_token_get(request: HttpRequest, share_id: str) -> str:
@@ -251,12 +279,13 @@ def share_token_get(*, request: HttpRequest, facts: ShareFacts) -> str:
     """The token to read the share with: the visitor's, or for a share without a password the
     shared one (got now if none is held).
 
-    Raises `SharePasswordRequired` when the share has a password and no token is held.
+    Raises `SharePasswordRequired` when the share has a password, or is opened by its code,
+    and no token is held.
     """
     token = _session_token(request, facts.share_id)
     if token:
         return token
-    if facts.has_pwd:
+    if facts.locked:
         raise errors.SharePasswordRequired("no share token held")
     return _open_token(facts.share_id) or _open_token_get(request, facts.share_id)
 
@@ -274,7 +303,7 @@ def share_call[T](*, request: HttpRequest, facts: ShareFacts, call: Callable[[st
         return call(token)
     except errors.ShareTokenInvalid:
         share_token_forget(request=request, share_id=facts.share_id)
-        if facts.has_pwd:
+        if facts.locked:
             raise
     try:
         return call(share_token_get(request=request, facts=facts))

@@ -1,6 +1,7 @@
-"""The share password throttle: an attempt is counted before the drive is asked.
+"""The throttle of share passwords and share codes: an attempt is counted before the drive is
+asked.
 
-Three budgets bound guessing, each on its own counter:
+Three budgets bound password guessing, each on its own counter:
 
 - 10 attempts per address on one share in 15 minutes;
 - 50 attempts per address across all shares in an hour;
@@ -9,13 +10,16 @@ Three budgets bound guessing, each on its own counter:
   it `SATURATED_TRIES` (3) times in its 15 minutes, so that a stranger who spreads guesses over
   many addresses cannot lock the share for the visitors who know its password.
 
+Share codes (`share_msg`, which stand for a share and its password) are secrets too: each
+address may try 10 codes in 15 minutes, whatever the codes, within the same 50 an hour.
+
 A window is the counter's own: it starts at that counter's first attempt (not at the top of
 the hour, where every window would reset together) and the counter starts again once it has
 passed. An IPv6 address counts as its /64, and addresses are kept only as keyed hashes.
 
 An attempt is *reserved* before the drive is asked (`password_attempt_reserve`, which refuses
 it when a budget is spent) and given back when the password was right
-(`password_attempt_release`), so concurrent guesses cannot slip past a counter that has not
+(`attempt_release`), so concurrent guesses cannot slip past a counter that has not
 been written yet. The counters live in a store every process of the deployment shares:
 
 - the portal's database by default (`DatabaseStore`): one atomic
@@ -35,7 +39,7 @@ import logging
 import math
 import secrets
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -80,6 +84,8 @@ class Rule:
 
 PAIR = Rule(scope="pair", limit=10, window=15 * 60)
 ADDRESS = Rule(scope="address", limit=50, window=60 * 60)
+# Share codes tried by one address, whatever the code (`code_attempt_reserve`).
+CODE = Rule(scope="code", limit=10, window=15 * 60)
 
 
 def share_rule() -> Rule:
@@ -305,12 +311,49 @@ def password_attempt_reserve(*, address: str, share_id: str) -> Reservation:
         "address": (f"pwd:addr:{who}", ADDRESS.window),
         "share": (f"pwd:share:{share_id}", share.window),
     }
+    return _reserve(keys, lambda by_scope: _wait(by_scope, share))
+
+
+def code_attempt_reserve(*, address: str) -> Reservation:
+    """Count one share code (`share_msg`) tried from `address`, before the drive is asked.
+
+    A code is a secret that opens a share, like a password, but a guesser tries codes, not one
+    share: `CODE` attempts per address in 15 minutes whatever the code, within the same hourly
+    budget per address (`ADDRESS`) as its passwords. Give a right code's attempt back with
+    `attempt_release`. Raises `Throttled` (nothing counted) when a budget is spent, and
+    `ThrottleUnavailable` when the store fails.
+    """
+    who = who_of(address)
+    keys = {
+        "code": (f"code:addr:{who}", CODE.window),
+        "address": (f"pwd:addr:{who}", ADDRESS.window),
+    }
+
+    def wait(by_scope: dict[str, Counted]) -> float | None:
+        waits = [
+            by_scope[scope].seconds_left
+            for scope, rule in (("code", CODE), ("address", ADDRESS))
+            if by_scope[scope].attempts > rule.limit
+        ]
+        return max(waits) if waits else None
+
+    return _reserve(keys, wait)
+
+
+def _reserve(
+    keys: dict[str, tuple[str, int]], wait_of: Callable[[dict[str, Counted]], float | None]
+) -> Reservation:
+    """Count one attempt on each counter of `keys` (`{scope: (key, window)}`), all or none.
+
+    `wait_of` says, from the counters by scope, how long the attempt must wait (None: not at
+    all); a refused attempt is taken back off every counter at once.
+    """
     chosen = store()
     try:
         with chosen.atomic():
             counted = {c.key: c for c in chosen.increment(list(keys.values()))}
             by_scope = {scope: counted[key] for scope, (key, _) in keys.items()}
-            wait = _wait(by_scope, share)
+            wait = wait_of(by_scope)
             if wait is not None:
                 chosen.decrement(counted.values())
     except (redis.RedisError, DatabaseError) as exc:
@@ -322,8 +365,8 @@ def password_attempt_reserve(*, address: str, share_id: str) -> Reservation:
     return Reservation(store=chosen, counted=tuple(counted.values()))
 
 
-def password_attempt_release(reservation: Reservation) -> None:
-    """Give back a reserved attempt: the password was right, so it was no guess."""
+def attempt_release(reservation: Reservation) -> None:
+    """Give back a reserved attempt: the password or code was right, so it was no guess."""
     try:
         with reservation.store.atomic():
             reservation.store.decrement(reservation.counted)

@@ -10,6 +10,7 @@ app_name = "shares"
 urlpatterns = [
     path("", views.home, name="home"),
     path("oembed", views.oembed, name="oembed"),
+    path("open/", views.open_by_code, name="open"),
     path("s/<share_id:share_id>/", views.share, name="share"),
     path("s/<share_id:share_id>/folder/<file_id:file_id>/", views.folder, name="folder"),
     path("s/<share_id:share_id>/search/", views.search, name="search"),

@@ -42,8 +42,15 @@ from .embedding import (
     share_id_of_url,
     url_namespace,
 )
-from .forms import SEARCH_MAX_LENGTH, ListingForm, OEmbedForm, PasswordForm, SearchForm
-from .problems import problem_response
+from .forms import (
+    SEARCH_MAX_LENGTH,
+    ListingForm,
+    OEmbedForm,
+    PasswordForm,
+    SearchForm,
+    ShareCodeForm,
+)
+from .problems import pds_problem_response, problem_response
 from .selectors import (
     WALK_MAX_ITEMS,
     WALK_MAX_LISTINGS,
@@ -53,12 +60,14 @@ from .selectors import (
     share_get,
 )
 from .services import (
+    CodeNotThisShares,
     SearchOutcome,
     breadcrumbs_walk,
     download_url_get,
     folder_page_open,
     share_facts_get,
     share_for_landing,
+    share_open_by_code,
     share_search,
     share_token_held,
     share_unlock_throttled,
@@ -71,7 +80,58 @@ logger = logging.getLogger(__name__)
 
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "shares/home.html", {})
+    return render(request, "shares/home.html", {"code_form": ShareCodeForm()})
+
+
+# No CSRF token, like the ZIP forms: it would need a cookie, and the home page, where this form
+# also is, sets none. A browser names the page a POST comes from in `Origin`, so a form of
+# another site is refused by that instead.
+@csrf_exempt
+@require_http_methods(["GET", "HEAD", "POST"])
+def open_by_code(request: HttpRequest) -> HttpResponse:
+    """`/open/`: a share code turned into its share, opened with its password applied.
+
+    The drive says which share the code stands for and its password (`get_share_id`); the
+    password is used here, server-side, and only the share's address reaches the browser.
+    """
+    if request.method != "POST":
+        return _code_page(request, ShareCodeForm(), status=200)
+    origin = request.headers.get("Origin")
+    if origin is not None and origin != f"{request.scheme}://{request.get_host()}":
+        return problem_response(request, "form_expired", status=403)
+    form = ShareCodeForm(request.POST)
+    if not form.is_valid():
+        return _code_page(request, form, status=400)
+    try:
+        share_id = share_open_by_code(request=request, code=form.cleaned_data["code"])
+    except errors.ShareNotFound:
+        form.add_error("code", _("No share has this code. Check it and try again."))
+        return _code_page(request, form, status=404)
+    except _CODE_REFUSALS as exc:
+        return _code_refused(request, exc, share_id="")
+    except errors.PdsError as exc:
+        return pds_problem_response(request, exc, share_id="")
+    return HttpResponseRedirect(reverse("shares:share", args=[share_id]), status=303)
+
+
+def _code_page(request: HttpRequest, form: ShareCodeForm, *, status: int) -> HttpResponse:
+    return render(request, "shares/open.html", {"code_form": form}, status=status)
+
+
+# What stops a share code from being checked: our throttle, the drive's guard, our store.
+_CODE_REFUSALS = (Throttled, errors.RateLimited, ThrottleUnavailable)
+
+
+def _code_refused(request: HttpRequest, exc: Exception, *, share_id: str) -> HttpResponse:
+    """The page of a code not checked: too many tried (429), or no way to count them (503)."""
+    retry_after = getattr(exc, "retry_after", None)
+    if isinstance(exc, ThrottleUnavailable):
+        kind, status = "codes_unavailable", 503
+    else:
+        kind, status = "too_many_codes", 429
+    return problem_response(
+        request, kind, status=status, share_id=share_id, retry_after=retry_after
+    )
 
 
 @vary_on_headers("HX-Request")
@@ -80,6 +140,8 @@ def home(request: HttpRequest) -> HttpResponse:
 def share(request: HtmxHttpRequest, *, share_id: str) -> HttpResponse:
     """The landing page of a share: who shared what until when, then its password or its files."""
     if request.method == "POST":
+        if "code" in request.POST:
+            return _unlock_by_code(request, share_id)
         return _unlock(request, share_id)
     listing = ListingForm(request.GET)
     if not listing.is_valid():
@@ -88,8 +150,11 @@ def share(request: HtmxHttpRequest, *, share_id: str) -> HttpResponse:
         return _rows(request, share_id=share_id, folder_id=None, listing=listing)
     shared = share_for_landing(request=request, share_id=share_id)
     facts = ShareFacts.of(shared)
-    if facts.has_pwd and not share_token_held(request=request, share_id=share_id):
-        return _landing(request, shared, form=PasswordForm(), status=200)
+    if facts.locked and not share_token_held(request=request, share_id=share_id):
+        # A `msg` share asks for its code (which brings its password along), others for
+        # their password.
+        form = ShareCodeForm() if facts.needs_code else PasswordForm()
+        return _landing(request, shared, form=form, status=200)
     page = folder_page_open(request=request, facts=facts, folder_id=None, **_order(listing))
     ctx = {
         "share": shared,
@@ -281,10 +346,42 @@ def _unlock(request: HttpRequest, share_id: str) -> HttpResponse:
     return _landing(request, shared, form=form, status=400)
 
 
+def _unlock_by_code(request: HttpRequest, share_id: str) -> HttpResponse:
+    """The code form of a `msg` share's page: throttled, then the drive turns the code into
+    the share and its password, which opens it here (PRG, like the password form)."""
+    form = ShareCodeForm(request.POST)
+    status = 400
+    if form.is_valid():
+        try:
+            share_open_by_code(request=request, code=form.cleaned_data["code"], share_id=share_id)
+        except _CODE_REFUSALS as exc:
+            return _code_refused(request, exc, share_id=share_id)
+        except errors.ShareNotFound:
+            form.add_error("code", _("That code is not right. Check it and try again."))
+            status = 404
+        except CodeNotThisShares:
+            form.add_error("code", _("That code opens another share, not this one."))
+        else:
+            response = HttpResponseRedirect(_next_url(request, share_id))
+            response.status_code = 303
+            return response
+    shared = share_get(share_id=share_id)
+    return _landing(request, shared, form=form, status=status)
+
+
 def _landing(
-    request: HttpRequest, shared: AnonymousShare, *, form: PasswordForm, status: int
+    request: HttpRequest,
+    shared: AnonymousShare,
+    *,
+    form: PasswordForm | ShareCodeForm,
+    status: int,
 ) -> HttpResponse:
-    ctx = {"share": shared, "form": form, "next": _next_url(request, shared.share_id)}
+    ctx = {
+        "share": shared,
+        "form": form,
+        "asks_code": isinstance(form, ShareCodeForm),
+        "next": _next_url(request, shared.share_id),
+    }
     return render(request, "shares/share.html", ctx, status=status)
 
 
