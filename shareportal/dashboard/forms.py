@@ -280,7 +280,7 @@ class ShareCreateForm(ShareSettingsForm):
         label=_("Share by"),
         choices=[
             ("url", _("Link: anyone with the link can open it")),
-            ("msg", _("Security token: a code to paste, instead of a link")),
+            ("msg", _("Share code: visitors type a code on this site instead of opening a link")),
         ],
         initial="url",
         widget=forms.RadioSelect,
