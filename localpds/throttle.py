@@ -42,8 +42,8 @@ from .models import AttemptCounter
 logger = logging.getLogger(__name__)
 
 __all__ = [
-    "CALLER",
     "ALL_SHARE_MSGS",
+    "CALLER",
     "SHARE_MSG",
     "SHARE_PASSWORD",
     "SIGN_IN",

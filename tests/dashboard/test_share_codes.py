@@ -15,7 +15,8 @@ CODE = "coast-2025-<demo>"  # escaped like any text
 
 def copy_button(page: str, value: str) -> str:
     """The copy button whose `data-copy` is `value` (as the HTML writes it)."""
-    match = re.search(r'<button[^>]*data-copy="' + re.escape(value) + r'"[^>]*>[^<]*</button>', page)
+    pattern = r'<button[^>]*data-copy="' + re.escape(value) + r'"[^>]*>[^<]*</button>'
+    match = re.search(pattern, page)
     assert match, f"no copy button for {value!r}"
     return match.group(0)
 
@@ -33,7 +34,8 @@ def test_the_list_has_a_copy_code_button_for_a_msg_share_only(owner, pds):
     assert "Copy code" in copy_button(page, escaped)
     assert f'id="share-code-{MSG}"' in page
     assert f'value="{escaped}"' in page
-    assert f'<label class="visually-hidden" for="share-code-{MSG}">Share code of By code</label>' in page
+    label = f'<label class="visually-hidden" for="share-code-{MSG}">Share code of By code</label>'
+    assert label in page
     assert CODE not in page
     assert page.count("Copy code") == 1
 
