@@ -47,6 +47,7 @@ class Sites:
     share_id: str
     certificate: Path
     web_log: Path
+    pds: LivePds
 
 
 def _certificate(directory: Path) -> tuple[Path, Path]:
@@ -136,7 +137,7 @@ def sites(chromium, tmp_path_factory) -> Iterator[Sites]:
         )
         page = _host_page(portal, share_id, verify=str(tls[0]))
         servers = [_host_site(port, page, tls) for port in (host_port, stranger_port)]
-        yield Sites(portal, host, stranger, share_id, tls[0], web_log)
+        yield Sites(portal, host, stranger, share_id, tls[0], web_log, pds)
     finally:
         for server in servers:
             server.shutdown()
@@ -300,4 +301,102 @@ def test_a_browser_that_refuses_the_frames_cookies_is_offered_a_new_tab(sites, w
     assert offer.get_attribute("href") == f"/s/{sites.share_id}/"
     assert offer.get_attribute("target") == "_blank"
     assert [s for r, s in statuses if r.startswith("POST")] == [403]
+    assert problems == [], "\n".join(problems)
+
+
+def _owner_bytes(pds: LivePds, share_id: str, file_id: str) -> bytes:
+    """What the drive serves the share's owner for `file_id` (over the API, alice's token)."""
+    share = pds.post("share_link/get", {"share_id": share_id}, user="alice").json()
+    body = {"drive_id": share["drive_id"], "file_id": file_id}
+    link = pds.post("file/get_download_url", body, user="alice").json()
+    return requests.get(link["url"], timeout=10).content
+
+
+def test_a_visitor_downloads_a_file_from_inside_the_frame(sites, watched):
+    context, problems, _, statuses = watched
+    data_urls: list[str] = []
+    context.on("request", lambda r: data_urls.append(r.url) if sites.pds.url in r.url else None)
+    page = context.new_page()
+    page.goto(sites.host + "/")
+    frame = page.frame_locator("iframe")
+    frame.get_by_label("Password", exact=True).fill(PASSWORD)
+    frame.get_by_role("button", name="Open").click()
+    frame.get_by_role("link", name="1,200 files").click()
+    frame.locator("h1.folder-title").wait_for()
+
+    link = frame.locator("tr.file-row a", has_text="Download").first
+    href = link.get_attribute("href")
+    assert href.startswith(f"/e/{sites.share_id}/download/")  # it stays in the embed view
+    name = file_rows(frame)[0]
+    with page.expect_download() as started:
+        link.click()
+    download = started.value
+
+    # The frame's request got the redirect to the drive's signed data URL, which the browser
+    # followed for the bytes: the owner's own file, never through the portal.
+    redirect = [s for r, s in statuses if r == f"GET {sites.portal}{href}"]
+    assert redirect == [302]
+    assert any(u.startswith(f"{sites.pds.url}/data/") for u in data_urls), data_urls
+    assert download.suggested_filename == name
+    assert download.failure() is None
+    data = Path(download.path()).read_bytes()
+    assert data == _owner_bytes(sites.pds, sites.share_id, href.rstrip("/").rsplit("/", 1)[1])
+    assert page.frames[1].url.startswith(f"{sites.portal}/e/{sites.share_id}/folder/")
+    assert problems == [], "\n".join(problems)
+
+
+def _sign_in(page, sites: Sites, user_name: str) -> None:
+    """The owner signs in to the https portal's dashboard through the drive's pages."""
+    page.goto(f"{sites.portal}/dashboard/")
+    page.wait_for_url(f"{sites.pds.url}/v2/oauth/authorize?**")
+    page.get_by_label("User name").fill(user_name)
+    page.get_by_label("Password", exact=True).fill(sites.pds.demo["users"][user_name]["password"])
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("button", name="Allow").click()
+    page.wait_for_url(f"{sites.portal}/dashboard/")
+
+
+def test_the_owner_sees_the_embed_preview_follow_the_sites_and_size_chosen(sites, watched):
+    context, problems, _, _ = watched
+    share_id = sites.pds.demo["shares"]["open"]["share_id"]  # no site may frame it yet
+    page = context.new_page()
+    _sign_in(page, sites, "alice")
+    page.goto(f"{sites.portal}/dashboard/shares/{share_id}/embed/")
+    preview = page.locator("iframe.embed-preview")
+    snippet = page.get_by_label("Snippet", exact=True)
+    assert page.get_by_text("No site may embed this share yet").is_visible()
+    assert preview.count() == 0
+
+    # The owner lets the host site embed it: the preview shows the share, framed.
+    page.get_by_label("Sites that may embed this share").fill(sites.host)
+    page.get_by_role("button", name="Save the sites").click()
+    page.get_by_text("The sites that may embed this share are saved.").wait_for()
+    frame = page.frame_locator("iframe.embed-preview")
+    frame.get_by_role("link", name="Trip to the coast").wait_for()
+    assert preview.get_attribute("src") == f"{sites.portal}/e/{share_id}/"
+    assert (preview.get_attribute("width"), preview.get_attribute("height")) == ("640", "480")
+    assert 'width="640" height="480"' in snippet.input_value()
+    screenshot(page, "dashboard-embed-preview", full_page=True)
+
+    # Another size: the snippet and the preview change together.
+    compact = page.get_by_role("link", name="320 \u00d7 480")  # what the page writes
+    compact.click()
+    page.wait_for_url("**?size=compact")
+    frame.get_by_role("link", name="Trip to the coast").wait_for()
+    assert compact.get_attribute("aria-current") == "true"
+    assert (preview.get_attribute("width"), preview.get_attribute("height")) == ("320", "480")
+    assert 'width="320" height="480"' in snippet.input_value()
+    embedded = next(f for f in page.frames if f.url.startswith(f"{sites.portal}/e/"))
+    # At that width the share's page still fits, without scrolling sideways.
+    width = embedded.evaluate("document.documentElement.clientWidth")
+    assert 280 <= width <= 320
+    assert embedded.evaluate("document.documentElement.scrollWidth") <= width
+
+    # No site any more: no preview, and the embed view refuses the share again.
+    page.get_by_label("Sites that may embed this share").fill("")
+    page.get_by_role("button", name="Save the sites").click()
+    page.get_by_text("No site may embed this share yet").wait_for()
+    assert preview.count() == 0
+    refused = context.request.get(f"{sites.portal}/e/{share_id}/")
+    assert refused.status == 403
     assert problems == [], "\n".join(problems)
