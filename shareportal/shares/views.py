@@ -281,7 +281,13 @@ def oembed(request: HttpRequest) -> HttpResponse:
     if not embed_origins(share_id):
         return _oembed_error(403, _("No site may embed this share."))
     size = oembed_size(maxwidth=data["maxwidth"], maxheight=data["maxheight"])
-    name = shown_name(shared.share_name)
+    # A share behind a password or a code keeps its name to those who unlock it: whoever the
+    # link is pasted to sees a generic title, in the answer and in the iframe's.
+    locked = shared.has_pwd or shared.needs_code
+    if locked:
+        name = _("A shared file on %(site)s") % {"site": "shareportal"}
+    else:
+        name = shown_name(shared.share_name)
     answer = {
         "version": "1.0",
         "type": "rich",

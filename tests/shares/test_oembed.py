@@ -177,3 +177,25 @@ def test_a_share_page_that_may_not_be_embedded_has_no_oembed_link(client, pds):
     add_list(pds, [])
 
     assert _discovery(client.get(f"/s/{SHARE}/")) == ""
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [{"has_pwd": True}, {"share_policy": "msg"}, {"has_pwd": True, "share_policy": "msg"}],
+)
+def test_a_share_behind_a_password_or_a_code_keeps_its_name_and_has_no_thumbnail(
+    client, pds, fields
+):
+    add_share(pds, SHARE, share_name="Secret plans <b>", **fields)
+
+    response = _oembed(client)
+
+    assert response.status_code == 200
+    answer = response.json()
+    assert answer["title"] == "A shared file on shareportal"
+    assert "Secret plans" not in response.content.decode()
+    assert 'title="A shared file on shareportal"' in answer["html"]
+    assert not {"thumbnail_url", "thumbnail_width", "thumbnail_height"} & answer.keys()
+    # Nothing of the share's files was asked for.
+    assert calls_to(pds, "file/list") == []
+    assert calls_to(pds, "share_link/get_share_token") == []
