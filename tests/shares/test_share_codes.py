@@ -5,9 +5,12 @@ password goes into `get_share_token` server-side, and only the share's address r
 browser. Codes are throttled like passwords, before the drive is asked.
 """
 
+import os
+import secrets
 from datetime import UTC, datetime
 
 import pytest
+import redis
 import time_machine
 from django.test import Client
 from responses import matchers
@@ -339,3 +342,38 @@ def test_the_share_pages_code_form_is_csrf_protected(pds):
 
     assert response.status_code == 403
     assert len(pds.calls) == 0
+
+
+# The counters in Redis (several machines), database 12 of the machine's server.
+
+REDIS_URL = "redis://127.0.0.1:6379/12"
+
+
+@pytest.fixture
+def codes_in_redis(settings):
+    try:
+        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping()
+    except redis.RedisError:
+        if os.environ.get("CI"):
+            pytest.fail(f"No Redis answers at {REDIS_URL}")
+        pytest.skip(f"No Redis answers at {REDIS_URL}")
+    prefix = f"shareportal-codes-{secrets.token_hex(4)}"
+    settings.THROTTLE_REDIS_URL = REDIS_URL
+    settings.THROTTLE_KEY_PREFIX = prefix
+    connection = redis.Redis.from_url(REDIS_URL)
+    yield connection, prefix
+    for key in connection.scan_iter(f"{prefix}:*"):
+        connection.delete(key)
+
+
+def test_wrong_codes_are_counted_in_redis_and_the_eleventh_is_refused(client, pds, codes_in_redis):
+    connection, prefix = codes_in_redis
+    add_unknown_code(pds)
+
+    answers = [client.post("/open/", {"code": f"guess-{n}"}).status_code for n in range(11)]
+
+    assert answers == [404] * 10 + [429]
+    assert len(calls_to(pds, "share_link/get_share_id")) == 10
+    keys = {key.decode() for key in connection.scan_iter(f"{prefix}:*")}
+    assert {key.split(":")[1] for key in keys} == {"code", "pwd"}
+    assert all(0 < connection.pttl(key) <= 60 * 60 * 1000 for key in keys)
