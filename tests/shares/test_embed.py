@@ -6,11 +6,12 @@ from http.cookies import SimpleCookie
 import pytest
 from django.conf import settings as django_settings
 from django.http import HttpResponse
+from responses import matchers
 
 from shareportal.origins import origin_parse
 from shareportal.shares.embedding import PartitionedMorsel, embed_sites_set, framing_allow
 
-from .stubs import add_list, add_share, add_token, add_wrong_password, file_json
+from .stubs import add_list, add_share, add_token, add_wrong_password, file_json, url
 
 pytestmark = pytest.mark.django_db
 
@@ -263,3 +264,25 @@ def test_a_download_inside_the_embed_view_goes_to_the_signed_url(client, pds, em
     assert response.status_code == 302
     assert response["Location"] == signed
     assert _frame_ancestors(response) == f"'self' {HOST}"
+
+
+def test_a_code_share_asks_for_its_code_inside_the_frame_and_opens_there(client, pds, embedding):
+    add_share(pds, SHARE, has_pwd=True, share_policy="msg")
+    pds.post(
+        url("share_link/get_share_id"),
+        json={"share_id": SHARE, "share_pwd": "pw"},
+        match=[matchers.json_params_matcher({"share_msg": "the-code"})],
+    )
+    add_token(pds, SHARE, "pw")
+    landing = client.get(f"/e/{SHARE}/", secure=True)
+
+    response = client.post(f"/e/{SHARE}/", {"code": "the-code"}, secure=True)
+
+    page = landing.content.decode()
+    assert f'action="/e/{SHARE}/"' in page and 'name="code"' in page
+    assert 'name="password"' not in page
+    assert "embed-cookies-blocked" in page
+    assert _frame_ancestors(landing) == f"'self' {HOST}"
+    assert response.status_code == 303
+    assert response["Location"] == f"/e/{SHARE}/"
+    assert django_settings.EMBED_SESSION_COOKIE_NAME in response.cookies
