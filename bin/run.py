@@ -145,6 +145,9 @@ def print_demo(demo: dict) -> None:
     print("Demo shares:")
     for key, share in demo["shares"].items():
         extra = f"   password: {share['password']}" if share.get("password") else ""
+        if share.get("share_msg"):
+            # Opened by its code (home page or /open/), which brings the password along.
+            extra = f"   share code: {share['share_msg']}"
         print(f"  {key:<12} {share['url']}{extra}")
     print()
     print("Press Ctrl-C to stop.")
