@@ -59,7 +59,8 @@ def test_wrong_passwords_are_counted_in_redis_and_the_eleventh_is_refused(
     assert answers[10] == 429
     refused = client.post(url, {"password": password})
     assert refused.status_code == 429
-    assert int(refused["Retry-After"]) == 15 * 60
+    # The pair's 15 minutes, less what the guesses took on a busy machine.
+    assert 15 * 60 - 30 <= int(refused["Retry-After"]) <= 15 * 60
     # The counters are in Redis, where every process of the deployment sees them, and expire
     # with their windows.
     connection = redis.Redis.from_url(REDIS_URL)
