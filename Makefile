@@ -14,7 +14,8 @@ HOST ?= 127.0.0.1
 PYTHON ?= $(shell for c in python3.12 python3.13 python3 $$HOME/.pyenv/versions/3.12*/bin/python3 $$HOME/.pyenv/versions/3.13*/bin/python3 /usr/local/bin/python3.1[23] /usr/bin/python3.1[23]; do \
 	if $$c -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; then echo $$c; break; fi; done)
 
-.PHONY: run test test-postgres lint contracts typecheck pytest env-keys bench browser-deps clean
+.PHONY: run test test-postgres lint contracts typecheck pytest env-keys bench browser-deps clean \
+	translations messages
 
 $(PY):
 	@test -n "$(PYTHON)" || { echo "No Python 3.12 or newer found: install one (or set PYTHON=/path/to/python3.12)."; exit 1; }
@@ -42,7 +43,17 @@ env-keys: .env
 	@grep -q '^LOCALPDS_SECRET_KEY=.' .env || { \
 		echo "LOCALPDS_SECRET_KEY=$(RANDOM_KEY)" >> .env; echo "Added a fresh LOCALPDS_SECRET_KEY to .env."; }
 
-run: $(VENV)/.runtime env-keys
+# The .mo files the pages are translated from, compiled from the .po files in the repository
+# (locale/, localpds/locale/) by Babel, so no machine needs GNU gettext. Not committed.
+translations: $(VENV)/.runtime
+	$(PY) bin/messages.py compile
+
+# After adding or changing a marked string: every .po gets it (empty, to translate), sorted,
+# without source lines. Running it again changes nothing. README, "Languages".
+messages: $(VENV)/.runtime
+	$(PY) bin/messages.py update
+
+run: $(VENV)/.runtime env-keys translations
 	$(PY) manage.py migrate --noinput -v 0
 	$(PY) -m localpds migrate --noinput -v 0
 	STATIC_MANIFEST=1 $(PY) manage.py collectstatic --noinput -v 0
@@ -64,7 +75,7 @@ typecheck: $(VENV)/.dev env-keys
 	DJANGO_SETTINGS_MODULE=localpds.settings $(VENV)/bin/mypy --cache-dir .mypy_cache/localpds localpds
 
 # Two runs, one per project: the portal's suites with its settings, then the drive's with its own.
-pytest: $(VENV)/.dev env-keys browser-deps
+pytest: $(VENV)/.dev env-keys browser-deps translations
 	$(VENV)/bin/pytest --ignore=tests/localpds
 	$(VENV)/bin/pytest --ds=localpds.settings tests/localpds
 
@@ -86,4 +97,5 @@ bench: $(VENV)/.dev env-keys
 	$(PY) bench/run.py
 
 clean:
+	find locale localpds/locale -name '*.mo' -delete
 	rm -rf $(VENV) data/cache data/staticfiles data/localpds/cache data/localpds/staticfiles

@@ -34,9 +34,22 @@ def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool 
     return None
 
 
+def _compile_translations() -> None:
+    """The .mo files from the .po files, as `make test` does first, for a bare `pytest` too."""
+    import importlib.util
+
+    path = Path(__file__).resolve().parent / "bin" / "messages.py"
+    spec = importlib.util.spec_from_file_location("shareportal_messages", path)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    module.compile_all(quiet=True)
+
+
 def pytest_configure(config: pytest.Config) -> None:
     """Refuse, rather than silently skip, suites named on the command line for the other
     project's settings (`pytest tests/localpds` without `--ds=localpds.settings`)."""
+    _compile_translations()
     drive = _drive_settings(config)
     for arg in config.args:
         path = Path(arg.split("::")[0]).resolve()
@@ -81,6 +94,11 @@ def _isolated_storage(settings, tmp_path):
         else engine
         for engine in settings.TEMPLATES
     ]
+    # Each test starts in the default language, whatever a request of the last one activated
+    # on this thread (LocaleMiddleware never deactivates).
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
     # Hashing demo passwords properly costs seconds per test; nothing here tests its strength.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     from django.core.cache import caches
