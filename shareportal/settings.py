@@ -59,7 +59,8 @@ MIDDLEWARE = [
     # Outside the session and CSRF middleware: the embed view's cookies stand in for theirs.
     "shareportal.shares.embedding.EmbedCookiesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    # Django's LocaleMiddleware, with the embed view's `?lang=` (languages.py).
+    "shareportal.languages.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -84,6 +85,7 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "django.contrib.messages.context_processors.messages",
                 "shareportal.shares.embedding.context",
+                "shareportal.languages.context",
             ],
         },
     },
@@ -96,6 +98,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.template.context_processors.csp",
                 "django.contrib.messages.context_processors.messages",
+                "shareportal.languages.context",
             ],
         },
     },
@@ -279,12 +282,28 @@ SECURE_CSP = {
     "frame-ancestors": [CSP.NONE],
 }
 
+# English and Simplified Chinese (README, "Languages"). A visitor's language is the one they
+# chose with the switch on every page (the language cookie), else the first of their browser's
+# Accept-Language that we have (zh-Hans, zh-CN, zh-SG, zh: Simplified Chinese), else English.
+# Inside the embed view `?lang=` chooses too (shareportal/languages.py). The catalogues are
+# the .po files under locale/, compiled by `make run` and `make test` (bin/messages.py).
 LANGUAGE_CODE = "en"
-LANGUAGES = [("en", "English")]
+LANGUAGES = [("en", "English"), ("zh-hans", "简体中文")]
 TIME_ZONE = env_str("TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# The language cookie, set only by the switch (a POST): Lax like the session's, a year long,
+# readable by no script, Secure and `__Host-` behind TLS like the others. Inside the embed
+# view it is the embed view's own partitioned cookie (EmbedCookiesMiddleware).
+LANGUAGE_COOKIE_NAME = "web_language"
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
+if HTTPS and LANGUAGE_COOKIE_SECURE:
+    LANGUAGE_COOKIE_NAME = f"__Host-{LANGUAGE_COOKIE_NAME}"
+EMBED_LANGUAGE_COOKIE_NAME = "__Host-web_embed_language"
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "staticfiles"

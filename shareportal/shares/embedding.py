@@ -230,7 +230,7 @@ class PartitionedMorsel(Morsel):
 
 
 def _cookie_pairs() -> tuple[tuple[str, str], ...]:
-    """(top-level name, embed name) of the session and CSRF cookies, read when used.
+    """(top-level name, embed name) of the session, CSRF and language cookies, read when used.
 
     Read at each request rather than at import, so that whatever the top-level names become
     (`__Host-` behind TLS, for instance) the embed view follows.
@@ -238,11 +238,12 @@ def _cookie_pairs() -> tuple[tuple[str, str], ...]:
     return (
         (settings.SESSION_COOKIE_NAME, settings.EMBED_SESSION_COOKIE_NAME),
         (settings.CSRF_COOKIE_NAME, settings.EMBED_CSRF_COOKIE_NAME),
+        (settings.LANGUAGE_COOKIE_NAME, settings.EMBED_LANGUAGE_COOKIE_NAME),
     )
 
 
 class EmbedCookiesMiddleware:
-    """Inside the embed view, the session and CSRF cookies are the embed view's own.
+    """Inside the embed view, the session, CSRF and language cookies are the embed view's own.
 
     On the way in, the embed cookies stand in for the top-level ones under the names Django's
     session and CSRF middleware read (which sit inside this one), and a top-level cookie the
