@@ -1,10 +1,16 @@
-"""How values from PDS are shown on every page: names without bidi tricks, and file icons.
+"""How values from PDS are shown on every page: names without bidi tricks, file icons, times.
 
 One mapping of file kinds to icons, for the share listings and the dashboard's file picker
 alike; each icon is a `static/img/icons/<name>.svg` with its `.icon--<name>` rule in site.css.
+One way of saying how far a time is ("in 7 days", "7 天后"), rounded as people count.
 """
 
+import math
 import re
+from datetime import datetime
+
+from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 
 from shareportal.pds.types import FileItem
 
@@ -52,3 +58,68 @@ def file_icon(item: FileItem) -> str:
     if extension in ("pdf", "txt", "md", "csv", "json"):
         return _ICON_BY_EXTENSION[extension]
     return _ICON_BY_CATEGORY.get(item.category) or _ICON_BY_EXTENSION.get(extension, "file")
+
+
+# Each unit with its length in seconds and the most of it said before the next unit: up to
+# 59 minutes, 23 hours, 30 days (a share's "In 30 days" stays that), 11 months, then years.
+_UNITS = (
+    ("minute", 60, 60),
+    ("hour", 3600, 24),
+    ("day", 86400, 31),
+    ("month", 30.436875 * 86400, 12),
+    ("year", 365.2425 * 86400, math.inf),
+)
+
+
+def _rounded(seconds: float) -> tuple[str, int]:
+    """The largest unit that reads naturally, and how many of it, rounded half up.
+
+    Rounded, not truncated: a share made to expire in 7 days is, a few seconds later, still
+    "in 7 days" (Django's `timeuntil` says 6), and 23 hours 40 minutes is "1 day".
+    """
+    for unit, length, most in _UNITS:
+        count = math.floor(seconds / length + 0.5)
+        if count < most:
+            return unit, max(count, 1)
+    raise AssertionError("the last unit has no limit")
+
+
+def _future(unit: str, count: int) -> str:
+    match unit:
+        case "minute":
+            return ngettext("in %(count)d minute", "in %(count)d minutes", count)
+        case "hour":
+            return ngettext("in %(count)d hour", "in %(count)d hours", count)
+        case "day":
+            return ngettext("in %(count)d day", "in %(count)d days", count)
+        case "month":
+            return ngettext("in %(count)d month", "in %(count)d months", count)
+    return ngettext("in %(count)d year", "in %(count)d years", count)
+
+
+def _past(unit: str, count: int) -> str:
+    match unit:
+        case "minute":
+            return ngettext("%(count)d minute ago", "%(count)d minutes ago", count)
+        case "hour":
+            return ngettext("%(count)d hour ago", "%(count)d hours ago", count)
+        case "day":
+            return ngettext("%(count)d day ago", "%(count)d days ago", count)
+        case "month":
+            return ngettext("%(count)d month ago", "%(count)d months ago", count)
+    return ngettext("%(count)d year ago", "%(count)d years ago", count)
+
+
+def relative_time(value: datetime | None, now: datetime | None = None) -> str:
+    """ "in 3 days" or "2 hours ago" (one unit, in the active language); "" without a time."""
+    if value is None:
+        return ""
+    seconds = (value - (now or timezone.now())).total_seconds()
+    if 0 < seconds < 60:
+        # A wait of seconds (a Retry-After) is still ahead: "just now" would read as past.
+        return gettext("in a moment")
+    if abs(seconds) < 60:
+        return gettext("just now")
+    unit, count = _rounded(abs(seconds))
+    words = _future(unit, count) if seconds > 0 else _past(unit, count)
+    return words % {"count": count}

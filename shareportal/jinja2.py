@@ -16,14 +16,13 @@ from django.template.backends.utils import csrf_input_lazy, csrf_token_lazy
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.timesince import timesince, timeuntil
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext, ngettext, npgettext, pgettext
 from django_htmx.jinja import htmx_script
 from jinja2 import Environment, pass_context
 from jinja2.runtime import Context
 from jinja2_fragments import render_block as render_jinja2_block
 
-from shareportal.display import shown_name
+from shareportal.display import relative_time, shown_name
 from shareportal.shares.datahosts import data_url_trusted
 from shareportal.shares.embedding import url_namespace
 
@@ -47,22 +46,6 @@ def time(value: datetime | None, arg: str | None = None) -> str:
     return defaultfilters.time(timezone.template_localtime(value), arg) if value else ""  # type: ignore[attr-defined]  # not in django-stubs 6.1.2
 
 
-def relative(value: datetime | None) -> str:
-    """ "in 3 days" or "2 hours ago", one unit; "" without a time."""
-    if value is None:
-        return ""
-    now = timezone.now()
-    seconds = (value - now).total_seconds()
-    if 0 < seconds < 60:
-        # A wait of seconds (a Retry-After) is still ahead: "just now" would read as past.
-        return gettext("in a moment")
-    if abs(seconds) < 60:
-        return gettext("just now")
-    if value > now:
-        return gettext("in %(time)s") % {"time": timeuntil(value, now, depth=1)}
-    return gettext("%(time)s ago") % {"time": timesince(value, now, depth=1)}
-
-
 def initial(name: str) -> str:
     """The first letter or digit of a (masked) name, for an avatar without a picture."""
     for char in name or "":
@@ -81,7 +64,9 @@ def environment(**options: object) -> Environment:
     # Always on, whatever the settings say: every value from PDS is a visitor's text.
     options.pop("autoescape", None)
     env = Environment(autoescape=True, extensions=["jinja2.ext.i18n"], **options)  # type: ignore[arg-type]
-    env.install_gettext_callables(gettext, ngettext, newstyle=True)  # type: ignore[attr-defined]
+    env.install_gettext_callables(  # type: ignore[attr-defined]
+        gettext, ngettext, newstyle=True, pgettext=pgettext, npgettext=npgettext
+    )
     # Like {% blocktranslate trimmed %}: the messages do not depend on the template's layout.
     env.policies["ext.i18n.trimmed"] = True
     env.globals.update(
@@ -92,7 +77,12 @@ def environment(**options: object) -> Environment:
         get_current_language_bidi=translation.get_language_bidi,
     )
     env.filters.update(
-        date=date, time=time, relative=relative, initial=initial, trusted=trusted, shown=shown_name
+        date=date,
+        time=time,
+        relative=relative_time,
+        initial=initial,
+        trusted=trusted,
+        shown=shown_name,
     )
     return env
 

@@ -1,5 +1,7 @@
 // The dashboard's small conveniences. Everything here has a server-side fallback: without
 // this file, links are selectable text, "Generate" asks the server, and every date field shows.
+// Its words come from data- attributes that the templates translate (data-copied,
+// data-trouble): no English is written here.
 (function () {
   "use strict";
 
@@ -43,7 +45,7 @@
     if (copy) {
       navigator.clipboard.writeText(copy.getAttribute("data-copy")).then(function () {
         var label = copy.textContent;
-        copy.textContent = copy.getAttribute("data-copied") || "Copied";
+        copy.textContent = copy.getAttribute("data-copied") || label;
         setTimeout(function () { copy.textContent = label; }, 2000);
       });
       return;
@@ -80,7 +82,7 @@
   function sayTrouble() {
     var alert = document.getElementById("dashboard-alert");
     if (alert) {
-      alert.textContent = alert.getAttribute("data-trouble") || "Something went wrong. Reload the page and try again.";
+      alert.textContent = alert.getAttribute("data-trouble");
     }
   }
   document.addEventListener("htmx:sendError", sayTrouble);

@@ -3,7 +3,10 @@
 from typing import Any
 
 from django import template
+from django.template.defaultfilters import date as date_filter
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -58,3 +61,24 @@ def failure_words(failed: FailureSummary) -> str:
         "tries": tries,
         "addresses": addresses,
     }
+
+
+@register.filter
+def failure_sentence(failed: FailureSummary) -> SafeString:
+    """ "23 wrong passwords in the last 24 hours, from 7 addresses. The last one was at <time>."
+
+    One sentence to translate, the time inside it, so that each language puts its own words
+    and full stop around it.
+    """
+    at = timezone.localtime(failed.last_at)
+    moment = format_html(
+        '<time datetime="{}">{} {}</time>',
+        at.isoformat(),
+        date_filter(at, "DATETIME_FORMAT"),
+        date_filter(at, "T"),
+    )
+    return format_html(
+        _("%(failures)s. The last one was at %(at)s.") % {"failures": "{failures}", "at": "{at}"},
+        failures=failure_words(failed),
+        at=moment,
+    )
