@@ -1,6 +1,7 @@
 """Forms of the drive's own pages: signing in and answering a consent request."""
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 
 class SignInForm(forms.Form):
@@ -17,4 +18,4 @@ class SignInForm(forms.Form):
 
 
 class ConsentForm(forms.Form):
-    decision = forms.ChoiceField(choices=[("allow", "Allow"), ("deny", "Deny")])
+    decision = forms.ChoiceField(choices=[("allow", _("Allow")), ("deny", _("Deny"))])

@@ -19,6 +19,7 @@ from django.middleware.csrf import rotate_token
 from django.shortcuts import render
 from django.utils.csp import CSP, build_policy
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
@@ -45,7 +46,7 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     Usually the sign-in page was open while its cookie went away; the browser needs to start
     again from the application, not Django's technical page.
     """
-    message = "This page expired before the form was sent. Start again from the application."
+    message = _("This page expired before the form was sent. Start again from the application.")
     return render(request, "localpds/oauth_error.html", {"message": message}, status=403)
 
 

@@ -20,6 +20,8 @@ from django.contrib.auth.hashers import check_password, make_password
 from django.db import transaction
 from django.http import QueryDict
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from . import throttle
 from .models import AccessToken, AuthorizationCode, OAuthClient, RefreshToken, User
@@ -134,13 +136,13 @@ def authorization_request_check(*, params: QueryDict) -> AuthorizationRequest:
     redirect_uri = params.get("redirect_uri", "")
     client = OAuthClient.objects.filter(client_id=client_id).first() if client_id else None
     if client is None:
-        raise ClientUnverified("This application is not registered with the drive.")
+        raise ClientUnverified(_("This application is not registered with the drive."))
     if not redirect_uri or not client.allows_redirect(redirect_uri):
         raise ClientUnverified(
-            "The address this application asked to return to is not one it registered."
+            _("The address this application asked to return to is not one it registered.")
         )
     if urlsplit(redirect_uri).scheme not in ("http", "https"):
-        raise ClientUnverified("This application's registered return address is not a web page.")
+        raise ClientUnverified(_("This application's registered return address is not a web page."))
 
     state = params.get("state")
     base = AuthorizationRequest(
@@ -337,13 +339,14 @@ def sign_in_check(*, user_name: str, password: str, address: str) -> User:
         )
     except throttle.TooManyAttempts as exc:
         raise SignInRefused(
-            f"Too many failed sign-ins. Wait {wait_words(exc.retry_after)}, then try again.",
+            _("Too many failed sign-ins. Wait %(wait)s, then try again.")
+            % {"wait": wait_words(exc.retry_after)},
             status=429,
             retry_after=exc.retry_after,
         ) from None
     except throttle.ThrottleUnavailable:
         raise SignInRefused(
-            "The drive cannot check sign-ins right now. Try again in a minute.", status=503
+            _("The drive cannot check sign-ins right now. Try again in a minute."), status=503
         ) from None
     user = User.objects.filter(user_name=user_name).first()
     if user is None or not user.password:
@@ -358,10 +361,12 @@ def sign_in_check(*, user_name: str, password: str, address: str) -> User:
 
         valid = check_password(password, user.password, setter=upgrade_hash)
     if user is None or not valid:
-        raise SignInRefused("The user name or password is not correct.", status=400)
+        raise SignInRefused(_("The user name or password is not correct."), status=400)
     attempt.succeeded()
     if user.status != User.Status.ENABLED:
-        raise SignInRefused("This account is disabled. Ask the drive's administrator.", status=403)
+        raise SignInRefused(
+            _("This account is disabled. Ask the drive's administrator."), status=403
+        )
     user.last_login_time = timezone.now()
     user.save(update_fields=["last_login_time"])
     return user
@@ -370,6 +375,6 @@ def sign_in_check(*, user_name: str, password: str, address: str) -> User:
 def wait_words(seconds: int) -> str:
     """A wait for people: "40 seconds", "3 minutes" (rounded up), "1 minute"."""
     if seconds < 60:
-        return f"{seconds} second{'s' if seconds != 1 else ''}"
+        return ngettext("%(count)d second", "%(count)d seconds", seconds) % {"count": seconds}
     minutes = math.ceil(seconds / 60)
-    return f"{minutes} minute{'s' if minutes != 1 else ''}"
+    return ngettext("%(count)d minute", "%(count)d minutes", minutes) % {"count": minutes}

@@ -80,6 +80,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The language of the drive's own pages (sign-in, consent); the API answers as it always did.
+    "localpds.languages.PagesLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -98,6 +100,7 @@ TEMPLATES = [
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.template.context_processors.csp",
+                "django.template.context_processors.i18n",
             ],
         },
     },
@@ -184,7 +187,21 @@ SECURE_CSP: dict[str, list[str]] = {
     "frame-ancestors": [CSP.NONE],
 }
 
+# The drive's own pages in English and Simplified Chinese, by the language switch's cookie,
+# else Accept-Language (localpds/languages.py). Its catalogue is localpds/locale/, compiled by
+# `make run` and `make test`; the API's messages stay English, as the contract has them.
 LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("zh-hans", "简体中文")]
+LOCALE_PATHS = [Path(__file__).resolve().parent / "locale"]
+# Like the portal's: set only by the switch (a POST with its CSRF token), Lax, a year, no
+# script reads it, Secure and `__Host-` behind TLS like the drive's other cookies.
+LANGUAGE_COOKIE_NAME = "pds_language"
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
+if LOCALPDS_PUBLIC_URL.startswith("https://") and LANGUAGE_COOKIE_SECURE:
+    LANGUAGE_COOKIE_NAME = f"__Host-{LANGUAGE_COOKIE_NAME}"
 TIME_ZONE = env_str("TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True
