@@ -35,6 +35,7 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 # Django's gettext functions, as makemessages gives them to xgettext.
 KEYWORDS: dict[str, Any] = {
     "_": None,
+    "_lazy": None,  # shares/views.py's name for gettext_lazy
     "gettext": None,
     "gettext_lazy": None,
     "gettext_noop": None,
