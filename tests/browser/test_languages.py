@@ -41,8 +41,10 @@ PAGE_TEXT = """
   }
   document.body.appendChild(body);
   body.hidden = false;
-  const text = body.innerText;
+  let text = body.innerText;
   body.remove();
+  // A hidden label may name a share too ("<name> 的分享码").
+  for (const name of names) text = text.split(name).join(" ");
   return [text, ...labels].join("\\n");
 }
 """
@@ -117,6 +119,11 @@ def _visit_share_pages(page, product, check) -> None:
     page.locator(".unlock__form button[type=submit]").click()
     page.locator("tr.file-row").first.wait_for()
     check(page, "unlocked share")
+
+    page.goto("/open/")
+    check(page, "open-by-code page")
+    page.goto(product.share_url("msg"))
+    check(page, "share code form")
 
     page.goto(product.share_url("expired"))
     check(page, "problem page (expired share)")
