@@ -186,7 +186,7 @@ def test_a_finished_zip_starts_downloading_and_the_file_view_redirects(client, p
     progress = _start(client, pds, [FILE_ID], pick_file=FILE_ID)
     _add_task(pds)
     html = client.get(progress).content.decode()
-    assert f'<meta http-equiv="refresh" content="1;url={progress}file/">' in html
+    assert f'<meta http-equiv="refresh" content="0;url={progress}file/">' in html
     assert "3 of 3 files" in html and "3.0\xa0KB" in html
     _add_task(pds)
     response = client.get(f"{progress}file/")
