@@ -4,23 +4,11 @@ import re
 
 import pytest
 
-from tests.browser.pages import file_rows, screenshot, unlock
+from tests.browser.pages import file_rows, screenshot, sign_in, unlock
 
 pytestmark = pytest.mark.browser
 
 SHARE_PASSWORD = "Tide-pools-42"
-
-
-def sign_in(page, product, user_name: str) -> None:
-    """Open the dashboard signed out and go through the drive's sign-in and consent pages."""
-    page.goto("/dashboard/")
-    page.wait_for_url(f"{product.pds.url}/v2/oauth/authorize?**")
-    page.get_by_label("User name").fill(user_name)
-    page.get_by_label("Password", exact=True).fill(product.demo["users"][user_name]["password"])
-    page.get_by_role("button", name="Sign in").click()
-    page.get_by_role("heading", name="Allow access?").wait_for()
-    page.get_by_role("button", name="Allow").click()
-    page.wait_for_url(f"{product.web}/dashboard/")
 
 
 def test_an_owner_shares_files_with_a_password_and_the_visitor_loses_them_on_cancel(

@@ -22,7 +22,7 @@ import requests
 
 from shareportal.dashboard.embeds import LISTENER
 from tests.browser.conftest import REPORT_CSP_VIOLATIONS, TIMEOUT_MS, web_environment
-from tests.browser.pages import ARTIFACTS, file_rows, screenshot
+from tests.browser.pages import ARTIFACTS, LANGUAGES, assert_no_violations, file_rows, screenshot
 from tests.conftest import (
     BASE_DIR,
     LivePds,
@@ -400,3 +400,27 @@ def test_the_owner_sees_the_embed_preview_follow_the_sites_and_size_chosen(sites
     refused = context.request.get(f"{sites.portal}/e/{share_id}/")
     assert refused.status == 403
     assert problems == [], "\n".join(problems)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_embed_views_pages_have_no_wcag_aa_violations(sites, browser, language):
+    """The embed view's own chrome, checked like every page in test_accessibility.py."""
+    headers = {"Accept-Language": LANGUAGES[language]}
+    context = browser.new_context(ignore_https_errors=True, extra_http_headers=headers)
+    context.set_default_timeout(TIMEOUT_MS)
+    try:
+        page = context.new_page()
+        page.goto(f"{sites.portal}/e/{sites.share_id}/")
+        assert_no_violations(page, f"embedded password form ({language})")
+        page.get_by_label("Password", exact=True).fill("not-the-password")
+        page.get_by_role("button", name="Open").click()
+        page.get_by_role("alert").wait_for()
+        assert_no_violations(page, f"embedded wrong password ({language})")
+        page.get_by_label("Password", exact=True).fill(PASSWORD)
+        page.get_by_role("button", name="Open").click()
+        page.get_by_role("link", name="1,200 files").click()
+        page.locator("h1.folder-title").wait_for()
+        assert page.url.startswith(f"{sites.portal}/e/{sites.share_id}/folder/")
+        assert_no_violations(page, f"embedded folder ({language})")
+    finally:
+        context.close()
