@@ -5,7 +5,8 @@ colour schemes, at a desktop width and a phone's. Zero violations is the only pa
 
 A new page joins by adding one `Check` to `PAGES`: a name, and a function that takes the
 browser `page` and the running `product` and leaves the page showing what must be checked
-(it may click, type and wait like a visitor). `signed_in=True` opens it as alice, signed in
+(it may click, type and wait like a visitor; by selectors, not by words on the page, since
+it runs in every language). `signed_in=True` opens it as alice, signed in
 to the dashboard.
 """
 
@@ -17,7 +18,7 @@ from typing import Any
 import pytest
 
 from tests.browser.conftest import Product, web_environment
-from tests.browser.pages import LANGUAGES, assert_no_violations, axe_violations, sign_in, unlock
+from tests.browser.pages import LANGUAGES, assert_no_violations, axe_violations, sign_in
 from tests.conftest import free_port, start_gunicorn, stop_process, wait_until_answering
 
 pytestmark = pytest.mark.browser
@@ -57,13 +58,16 @@ def big_folder_more(page, product: Product) -> None:
     page.get_by_role("link", name="1,200 files").click()
     page.wait_for_url("**/folder/**")
     rows = page.locator("tr.file-row").count()
-    page.get_by_role("button", name="Load more").click()
+    page.locator("button[hx-target='closest tr']").click()  # "Load more"
     page.wait_for_function("n => document.querySelectorAll('tr.file-row').length > n", arg=rows)
 
 
 def wrong_password(page, product: Product) -> None:
     page.goto(product.share_url("password"))
-    assert unlock(page, "not-the-password").status == 400
+    page.locator("input[type=password]").fill("not-the-password")
+    with page.expect_navigation() as sent:
+        page.locator("form:has(input[type=password]) button[type=submit]").click()
+    assert sent.value.status == 400
 
 
 def search_results(page, product: Product) -> None:
@@ -74,8 +78,8 @@ def search_results(page, product: Product) -> None:
 def zip_progress(page, product: Product) -> None:
     page.goto(product.share_url("open"))
     with page.expect_download():
-        page.get_by_role("button", name="Download all").click()
-        page.get_by_role("heading", name="Your ZIP").wait_for()
+        page.locator(".zip-form button[type=submit]").click()  # "Download all"
+        page.locator("#zip-title").wait_for()
 
 
 def drive_sign_in(page, product: Product) -> None:
@@ -83,20 +87,21 @@ def drive_sign_in(page, product: Product) -> None:
     page.wait_for_url(f"{product.pds.url}/v2/oauth/authorize?**")
 
 
-def drive_sign_in_refused(page, product: Product) -> None:
+def drive_sign_in_as(page, product: Product, password: str) -> None:
     drive_sign_in(page, product)
-    page.get_by_label("User name").fill("alice")
-    page.get_by_label("Password", exact=True).fill("not-her-password")
-    page.get_by_role("button", name="Sign in").click()
+    page.locator("input[name=user_name]").fill("alice")
+    page.locator("input[name=password]").fill(password)
+    page.locator("form:has(input[name=password]) button[type=submit]").click()
+
+
+def drive_sign_in_refused(page, product: Product) -> None:
+    drive_sign_in_as(page, product, "not-her-password")
     page.get_by_role("alert").wait_for()
 
 
 def drive_consent(page, product: Product) -> None:
-    drive_sign_in(page, product)
-    page.get_by_label("User name").fill("alice")
-    page.get_by_label("Password", exact=True).fill(product.demo["users"]["alice"]["password"])
-    page.get_by_role("button", name="Sign in").click()
-    page.get_by_role("heading", name="Allow access?").wait_for()
+    drive_sign_in_as(page, product, product.demo["users"]["alice"]["password"])
+    page.locator("button[value=allow]").wait_for()
 
 
 def dashboard(path: str) -> Callable[[Any, Product], Any]:
@@ -107,16 +112,16 @@ def dashboard(path: str) -> Callable[[Any, Product], Any]:
 def new_share_with_errors(page, product: Product) -> None:
     """Nothing picked and a custom expiry with no date: two errors, one on a field."""
     page.goto("/dashboard/shares/new/")
-    page.get_by_label("Expires").select_option("custom")
-    page.get_by_role("button", name="Create the share").last.click()
+    page.locator("select[name=expiry]").select_option("custom")
+    page.locator(".form-actions button[type=submit]").click()  # "Create the share"
     page.locator("[aria-invalid=true]").first.wait_for()
 
 
 def cancel_question(page, product: Product) -> None:
     page.goto("/dashboard/")
     row = page.locator(f"#share-{share_id(product, 'open')}")
-    row.get_by_role("link", name="Cancel…").click()
-    page.get_by_role("button", name="Yes, cancel the share").wait_for()
+    row.locator("a[href$='/cancel/']").click()  # "Cancel…"
+    row.locator("form.confirm button[type=submit]").wait_for()  # "Yes, cancel the share"
 
 
 # Every page of the portal and of the drive that a person sees. Add yours here.
