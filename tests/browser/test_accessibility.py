@@ -225,6 +225,8 @@ def test_the_page_has_no_wcag_aa_violations(
     page = new_context(**options).new_page()
     product = request.getfixturevalue("drive_down" if check.drive_down else "product")
     check.open(page, product)
+    # The page is in the language asked for, so both languages' pages are the ones checked.
+    assert page.locator("html").get_attribute("lang").lower().startswith(language[:2].lower())
     assert_no_violations(page, f"{check.name} ({language}) at {page.url}")
     if check.errors:
         assert_errors_announced(page)
