@@ -421,6 +421,52 @@ def share_link_get_share_id(request: HttpRequest, call: Call) -> dict:
     return {"share_id": share.share_id, "share_pwd": share.share_pwd}
 
 
+# What a visitor did (docs/pds-api.md#share_linkreport_event).
+
+EVENT_TYPES = ("share_link", "share_link_access", "media_play")
+
+
+def _event_object(body: Body, name: str) -> Body:
+    """The event's own object (`share_link` or `share_link_access`), required."""
+    value = body.data.get(name)
+    if value is None:
+        raise missing_parameter(name)
+    if not isinstance(value, dict):
+        raise invalid_parameter(name, "It must be an object.")
+    return Body(value)
+
+
+@pds_operation(auth="anonymous")
+def share_link_report_event(request: HttpRequest, call: Call) -> dict:
+    """Count what a visitor of a share did, with the share's token in `x-share-token`.
+
+    `share_link` events move the share's counters (a preview or a download past its limit is
+    refused, in the same conditional UPDATE as `file/get_download_url` counts downloads);
+    `share_link_access` counts an access; `media_play` is accepted and counts nothing.
+    """
+    body = call.body
+    event_type = body.string("event_type", required=True)
+    if event_type not in EVENT_TYPES:
+        raise invalid_parameter("event_type", f"It must be one of {', '.join(EVENT_TYPES)}.")
+    if event_type == "media_play":
+        return {}
+    event = _event_object(body, event_type)
+    share_id = event.string("share_id", required=True, max_len=64)
+    if event_type == "share_link":
+        count = services.SHARE_EVENTS.get(event.string("sub_type", required=True))
+        if count is None:
+            raise invalid_parameter(
+                "sub_type", f"It must be one of {', '.join(services.SHARE_EVENTS)}."
+            )
+    else:
+        if event.string("sub_type", required=True) != "access":
+            raise invalid_parameter("sub_type", "It must be access.")
+        count = services.share_count_access
+    token = request.headers.get("x-share-token", "")
+    count(share=share_token_share(token=token, share_id=share_id))
+    return {}
+
+
 # Files (docs/pds-api.md#files), by their owner (drive_id) or through a share
 # (share_id + x-share-token)
 
@@ -543,9 +589,6 @@ def file_get(request: HttpRequest, call: Call) -> dict:
     top_ids: frozenset[str] = frozenset()
     if call.share is not None:
         top_ids = selectors.share_top_ids(call.share)
-        # Opening a file through a share is a preview; walking folders is not.
-        if not file.is_folder:
-            services.share_count_preview(share=call.share)
     return file_wire(file, signer=signer, share=call.share, top_ids=top_ids)
 
 

@@ -17,6 +17,7 @@ urlpatterns = [
     path("share_link/get_by_anonymous", api.share_link_get_by_anonymous),
     path("share_link/get_share_token", api.share_link_get_share_token),
     path("share_link/get_share_id", api.share_link_get_share_id),
+    path("share_link/report_event", api.share_link_report_event),
     path("file/list", api.file_list),
     path("file/get", api.file_get),
     path("file/get_download_url", api.file_get_download_url),

@@ -167,3 +167,43 @@ def share_count_preview(*, share: ShareLink) -> None:
         raise PdsApiError(
             403, "ShareLink.PreviewLimitExceeded", "The share's preview limit is reached."
         )
+
+
+def share_count_save(*, share: ShareLink) -> None:
+    """Count one save into a drive through the share, or refuse with the reason's own code."""
+    if ShareLink.objects.filter(pk=share.pk, disable_save=True).exists():
+        raise PdsApiError(403, "ShareLink.SaveDisabled", "Saving is disabled for this share.")
+    within_limits = (Q(save_limit=0) | Q(save_count__lt=F("save_limit"))) & (
+        Q(save_download_limit=0) | Q(save_download_limit__gt=F("download_count") + F("save_count"))
+    )
+    counted = ShareLink.objects.filter(within_limits, pk=share.pk).update(
+        save_count=F("save_count") + 1
+    )
+    if not counted:
+        raise PdsApiError(403, "ShareLink.SaveLimitExceeded", "The share's save limit is reached.")
+
+
+def share_count_report(*, share: ShareLink) -> None:
+    """Count one abuse report of the share (no limit applies)."""
+    ShareLink.objects.filter(pk=share.pk).update(report_count=F("report_count") + 1)
+
+
+def share_count_video_preview(*, share: ShareLink) -> None:
+    """Count one video played through the share: a preview, so refused when previews are off.
+
+    It has its own counter and no limit of its own; `preview_limit` is counted by the
+    `preview` event the page makes for the same file.
+    """
+    if share.disable_preview:
+        raise PdsApiError(403, "ShareLink.PreviewDisabled", "Previews are disabled for this share.")
+    ShareLink.objects.filter(pk=share.pk).update(video_preview_count=F("video_preview_count") + 1)
+
+
+# What each `share_link` event of `share_link/report_event` counts (docs/pds-api.md).
+SHARE_EVENTS = {
+    "preview": share_count_preview,
+    "save": share_count_save,
+    "download": share_count_download,
+    "report": share_count_report,
+    "video_preview": share_count_video_preview,
+}

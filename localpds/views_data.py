@@ -10,8 +10,9 @@ import time
 import unicodedata
 from pathlib import Path, PurePath
 from typing import BinaryIO
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
+from django.conf import settings
 from django.http import (
     FileResponse,
     HttpRequest,
@@ -211,10 +212,11 @@ def data(request: HttpRequest, file_id: str, kind: str) -> HttpResponseBase:
     path = blob_path(file)
     if not path.is_file():
         return _plain(404, "The contents of this file are missing.")
-    return _serve(
+    content_type = _served_type(file)
+    response = _serve(
         request,
         path=path,
-        content_type=_served_type(file),
+        content_type=content_type,
         disposition=content_disposition(
             "attachment" if kind == "download" else "inline", name or file.name
         ),
@@ -222,6 +224,21 @@ def data(request: HttpRequest, file_id: str, kind: str) -> HttpResponseBase:
         last_modified=file.updated_at.timestamp(),
         expires=int(expires),
     )
+    if kind == "preview" and content_type in UNSANDBOXED_TYPES:
+        _framable_by_portal(response)
+    return response
+
+
+def _framable_by_portal(response: HttpResponseBase) -> None:
+    """Let the portal's preview page show this PDF in its `<iframe>`, and no other site.
+
+    Only PDF previews: everything else is sandboxed and never framed by the portal.
+    """
+    parts = urlsplit(settings.LOCALPDS_PORTAL_URL)
+    policy = dict(settings.SECURE_CSP)
+    policy["frame-ancestors"] = [f"{parts.scheme}://{parts.netloc}"]
+    response._csp_config = policy  # type: ignore[attr-defined]  # read by Django's CSP middleware
+    response.xframe_options_exempt = True  # type: ignore[attr-defined]  # XFrameOptionsMiddleware
 
 
 @with_request_id

@@ -20,7 +20,7 @@ from . import dataurls
 from .models import ROOT, ArchiveTask, Drive, File, ShareLink, User
 
 # Categories that get a `thumbnail` (Pillow renders images); every file gets a preview `url`
-# unless its share disables previews or downloads.
+# unless its share disables previews.
 THUMBNAIL_CATEGORIES = ("image",)
 
 
@@ -270,9 +270,9 @@ def file_wirer(
     domain_id = settings.LOCALPDS_DOMAIN_ID
     share_id = share.share_id if share is not None else None
     previews = share is None or not share.disable_preview
-    # The preview `url` serves the whole file, so a share whose downloads are disabled
-    # offers thumbnails only: otherwise "no download" would be one click away.
-    preview_urls = previews and (share is None or not share.disable_download)
+    # The preview `url` serves the whole file inline, also when the share disables downloads:
+    # a video or a PDF cannot be previewed otherwise. Its owner chose previews; the share
+    # pages say that what is shown can still be saved by a determined visitor.
     download_urls = share is None
     folder = File.Type.FOLDER.value
     sign = signer.url
@@ -309,7 +309,7 @@ def file_wirer(
         data["thumbnail"] = (
             sign(file_id, "thumbnail") if previews and category in THUMBNAIL_CATEGORIES else ""
         )
-        data["url"] = sign(file_id, "preview") if preview_urls else ""
+        data["url"] = sign(file_id, "preview") if previews else ""
         if download_urls:
             data["download_url"] = sign(file_id, "download")
         return data
