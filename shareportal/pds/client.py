@@ -26,6 +26,7 @@ from .resilience import Bulkhead, CircuitBreaker, RetryBudget
 from .types import (
     AnonymousShare,
     AsyncTask,
+    DataHead,
     DownloadUrl,
     FileItem,
     OAuthTokens,
@@ -59,6 +60,8 @@ IDEMPOTENT_OPERATIONS = frozenset(
         "drive/get_default_drive",
     }
 )
+# The `sub_type`s of a `share_link` event (docs/pds-api.md#share_linkreport_event).
+SHARE_EVENTS = frozenset({"preview", "save", "download", "report", "video_preview"})
 # Not 429: a rate limit asks for fewer calls, and the visitor is better told to come back
 # (our 503 with its Retry-After) than kept waiting while we add to the load.
 RETRY_STATUSES = frozenset({502, 503, 504})
@@ -340,6 +343,68 @@ class PdsClient:
             "async_task/get", body, share_token=share_token, access_token=access_token
         )
         return parse.async_task(data)
+
+    def report_event(self, *, share_id: str, share_token: str, sub_type: str) -> None:
+        """Tell PDS what a visitor of a share did, so that the share's counters move.
+
+        See docs/pds-api.md#share_linkreport_event. `sub_type` is one of `SHARE_EVENTS`. A
+        write, never retried. Raises LimitReached past the share's limit for it (`kind`
+        "preview", ...), FeatureDisabled when its owner turned it off, ShareTokenInvalid.
+        """
+        if sub_type not in SHARE_EVENTS:
+            raise ValueError(f"not a share_link event: {sub_type!r}")
+        body = {
+            "event_type": "share_link",
+            "share_link": {"share_id": share_id, "sub_type": sub_type},
+        }
+        self._call("share_link/report_event", body, share_token=share_token, empty_ok=True)
+
+    def read_data_head(self, url: str, *, max_bytes: int) -> DataHead:
+        """The first `max_bytes` of a file, from its signed data URL on the data host.
+
+        See docs/pds-api.md#signed-data-urls. Asked as a `Range`, read as it streams in and
+        never past `max_bytes` (nor more than that on the wire), within the call's deadline;
+        never retried, never redirected. The caller checks that `url` is on a trusted host.
+        Raises Timeout, Unavailable, or BadResponse when the data host refuses it.
+        """
+        if not url.startswith(("http://", "https://")):
+            raise ValueError("a data URL must be an http(s) URL")
+        self.bulkhead.acquire()
+        started = time.monotonic()
+        deadline = page_budget.call_deadline(started + self.deadline)
+        # The status line and headers come on top of the body.
+        call_limits.start(deadline=deadline, max_bytes=max_bytes + 64 * 1024)
+        try:
+            left = deadline - started
+            with self.session.get(
+                url,
+                headers={"Range": f"bytes=0-{max_bytes - 1}", "Accept-Encoding": "identity"},
+                timeout=(min(self.timeout[0], left), min(self.timeout[1], left)),
+                allow_redirects=False,
+                stream=True,
+            ) as response:
+                _log_answer("data", response.status_code, started, request_id_of(response), 1)
+                if response.status_code not in (200, 206):
+                    raise errors.BadResponse(
+                        "the data host refused the file", pds_status=response.status_code
+                    )
+                data = bytearray()
+                for chunk in response.iter_content(64 * 1024):
+                    data += chunk
+                    if len(data) > max_bytes:
+                        break
+                total = _range_total(response.headers.get("Content-Range", ""))
+                content_type = response.headers.get("Content-Type", "")
+        except requests.RequestException as exc:
+            _log_failure("data", type(exc).__name__, started, 1)
+            raise _transport_error(exc, deadline)[0] from exc
+        finally:
+            call_limits.end()
+            self.bulkhead.release()
+        truncated = len(data) > max_bytes or (total is not None and total > len(data))
+        return DataHead(
+            data=bytes(data[:max_bytes]), truncated=truncated, content_type=content_type
+        )
 
     # Owners: who they are and their shares.
 
@@ -718,6 +783,12 @@ def _json_body(response: requests.Response, *, request_id: str, empty_ok: bool) 
             request_id=request_id,
         )
     return data
+
+
+def _range_total(content_range: str) -> int | None:
+    """The whole size in `Content-Range: bytes 0-99/1234`, or None when it is not said."""
+    total = content_range.rpartition("/")[2].strip()
+    return int(total) if total.isascii() and total.isdigit() and len(total) < 19 else None
 
 
 def _backoff(attempt: int) -> float:

@@ -172,6 +172,18 @@ class DownloadUrl:
 
 
 @dataclass(frozen=True)
+class DataHead:
+    """The first bytes of a file, read from its signed data URL (docs/pds-api.md#signed-data-urls).
+
+    `truncated`: the file goes on past `data`.
+    """
+
+    data: bytes = field(repr=False)
+    truncated: bool
+    content_type: str
+
+
+@dataclass(frozen=True)
 class User:
     """`user/get` (docs/pds-api.md#userget)."""
 

@@ -15,6 +15,7 @@ app_name = "shares"
 urlpatterns = [
     path("<share_id:share_id>/", embeddable(views.share), name="share"),
     path("<share_id:share_id>/folder/<file_id:file_id>/", embeddable(views.folder), name="folder"),
+    path("<share_id:share_id>/file/<file_id:file_id>/", embeddable(views.file), name="file"),
     path("<share_id:share_id>/search/", embeddable(views.search), name="search"),
     path(
         "<share_id:share_id>/download/<file_id:file_id>/",

@@ -83,8 +83,10 @@ def framing_allow(response: HttpResponse, origins: list[str]) -> HttpResponse:
     """
     if not origins or any("*" in origin for origin in origins):
         return response
+    # On top of the page's own policy, which may have widened something (a PDF's frame-src).
+    policy = getattr(response, "_csp_config", settings.SECURE_CSP)
     response._csp_config = {  # type: ignore[attr-defined]  # read by Django's CSP middleware
-        **settings.SECURE_CSP,
+        **policy,
         "frame-ancestors": [CSP.SELF, *origins],
     }
     response.xframe_options_exempt = True  # Read by XFrameOptionsMiddleware.

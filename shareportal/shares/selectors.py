@@ -18,8 +18,16 @@ from shareportal.pds import errors
 from shareportal.pds.client import get_client
 from shareportal.pds.ids import is_file_id
 from shareportal.pds.query import quoted
-from shareportal.pds.types import AnonymousShare, DownloadUrl, FileItem, Page, SearchHit
+from shareportal.pds.types import (
+    AnonymousShare,
+    DataHead,
+    DownloadUrl,
+    FileItem,
+    Page,
+    SearchHit,
+)
 
+from . import rendering
 from .datahosts import data_origins, data_url_trusted
 
 PAGE_SIZE = 50
@@ -68,6 +76,7 @@ class Row(NamedTuple):
     name: str  # without bidi controls
     icon: str
     folder_href: str  # the folder's page; "" for a file
+    file_href: str  # the file's preview page; "" for a folder
     thumbnail: str  # a signed thumbnail URL on a trusted host
     preview_href: str  # a signed preview URL on a trusted host
     download_href: str  # "" for folders and when the share disables downloads
@@ -111,6 +120,80 @@ def folder_get(*, share_id: str, token: str, file_id: str) -> FileItem:
     return item
 
 
+def file_get(*, share_id: str, token: str, file_id: str) -> FileItem:
+    """One file or folder of the share (file/get counts nothing)."""
+    item = get_client().get_file(file_id=file_id, share_id=share_id, share_token=token)
+    if item.parent_file_id not in ("", "root"):
+        _check_file_id(item.parent_file_id)  # it becomes the "back to the folder" link
+    return item
+
+
+# The walk for a preview's previous and next files: at most this many `file/list` pages of
+# the file's folder, by name. A file further down a huge folder shows no previous and next.
+NEIGHBOUR_PAGE_SIZE = 100
+NEIGHBOUR_MAX_LISTINGS = 5
+
+
+class Neighbours(NamedTuple):
+    """The files before and after one in its folder, by name; None at either end."""
+
+    previous: FileItem | None
+    next: FileItem | None
+
+
+def file_neighbours(*, share_id: str, token: str, item: FileItem) -> Neighbours:
+    """The files next to `item` in its folder, by name: the gallery's steps for an image
+    (other images only), every file for anything else; folders are skipped.
+
+    Walks the folder from its start, `NEIGHBOUR_MAX_LISTINGS` pages at most.
+    """
+    client = get_client()
+    image = rendering.preview_kind(item) == rendering.IMAGE
+    marker = ""
+    previous: FileItem | None = None
+    found = False
+    for _ in range(NEIGHBOUR_MAX_LISTINGS):
+        page = client.list_files(
+            parent_file_id=item.parent_file_id or "root",
+            share_id=share_id,
+            share_token=token,
+            marker=marker,
+            limit=NEIGHBOUR_PAGE_SIZE,
+            order_by="name",
+            order_direction="ASC",
+        )
+        for other in page.items:
+            if other.is_folder or (image and rendering.preview_kind(other) != rendering.IMAGE):
+                continue
+            _check_file_id(other.file_id)
+            if found:
+                return Neighbours(previous, other)
+            if other.file_id == item.file_id:
+                found = True
+            else:
+                previous = other
+        if not page.next_marker:
+            break
+        marker = page.next_marker
+    return Neighbours(previous if found else None, None)
+
+
+def preview_report(*, share_id: str, token: str) -> None:
+    """Count one preview of the share; LimitReached past its preview limit."""
+    get_client().report_event(share_id=share_id, share_token=token, sub_type="preview")
+
+
+def file_head_read(*, url: str) -> DataHead:
+    """The first `TEXT_PREVIEW_BYTES` of a file, read by the portal from its signed URL.
+
+    Only from a trusted data host: the URL comes from the drive's answer, and the portal
+    must not be made to fetch any other address.
+    """
+    if not data_url_trusted(url):
+        raise errors.BadResponse("PDS gave a preview URL on a host that is not trusted")
+    return get_client().read_data_head(url, max_bytes=rendering.TEXT_PREVIEW_BYTES)
+
+
 def download_url_get(*, share_id: str, token: str, file_id: str) -> DownloadUrl:
     """A signed URL to the file's bytes (PDS counts it against the share's download limit)."""
     return get_client().get_download_url(file_id=file_id, share_id=share_id, share_token=token)
@@ -126,9 +209,10 @@ def listing_rows(
     a listing sorted by time lists each day's together), so each day is formatted once per page:
     Django's formats cost more than the rest of a row.
 
-    A folder's and a file's pages are under their share's (`urls.py` nests `folder/<id>/` and
-    `download/<id>/` in `s/<share_id>/`), so the share's URL is reversed once per page rather
-    than once per row; file ids are checked against `ids.FILE_ID`, with nothing to quote.
+    A folder's and a file's pages are under their share's (`urls.py` nests `folder/<id>/`,
+    `file/<id>/` and `download/<id>/` in `s/<share_id>/`), so the share's URL is reversed once
+    per page rather than once per row; file ids are checked against `ids.FILE_ID`, with nothing
+    to quote.
     `current_app` is the namespace instance the links stay in (`embed` inside the embed view).
     """
     share_url = reverse("shares:share", args=[facts.share_id], current_app=current_app)
@@ -150,6 +234,7 @@ def listing_rows(
                 name=shown_name(item.name),
                 icon=file_icon(item),
                 folder_href=f"{share_url}folder/{item.file_id}/" if folder else "",
+                file_href="" if folder else f"{share_url}file/{item.file_id}/",
                 thumbnail=item.thumbnail
                 if image and item.thumbnail and data_url_trusted(item.thumbnail, origins=origins)
                 else "",

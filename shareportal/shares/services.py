@@ -34,7 +34,8 @@ from shareportal.pds import errors
 from shareportal.pds.client import get_client
 from shareportal.pds.types import AnonymousShare, DownloadUrl, FileItem, Page, SearchHit
 
-from . import selectors, sharedcache, stale, throttling
+from . import rendering, selectors, sharedcache, stale, throttling
+from .datahosts import data_url_trusted
 from .selectors import ShareFacts
 
 # A held token is used until this many seconds before PDS said it ends, so that it does not
@@ -393,6 +394,96 @@ def download_url_get(*, request: HttpRequest, facts: ShareFacts, file_id: str) -
             share_id=facts.share_id, token=token, file_id=file_id
         ),
     )
+
+
+def file_open(*, request: HttpRequest, facts: ShareFacts, file_id: str) -> FileItem:
+    """One file or folder of the share, with the session's share token (counts nothing)."""
+    return share_call(
+        request=request,
+        facts=facts,
+        call=lambda token: selectors.file_get(
+            share_id=facts.share_id, token=token, file_id=file_id
+        ),
+    )
+
+
+def file_neighbours_get(
+    *, request: HttpRequest, facts: ShareFacts, item: FileItem
+) -> selectors.Neighbours:
+    """The previous and next files of `item` in its folder (see `selectors.file_neighbours`)."""
+    return share_call(
+        request=request,
+        facts=facts,
+        call=lambda token: selectors.file_neighbours(
+            share_id=facts.share_id, token=token, item=item
+        ),
+    )
+
+
+def preview_count(*, request: HttpRequest, facts: ShareFacts) -> None:
+    """Tell the drive a preview of the share is being shown (`share_link/report_event`).
+
+    Raises LimitReached when its preview limit is reached, FeatureDisabled when its owner
+    turned previews off since its facts were read.
+    """
+    share_call(
+        request=request,
+        facts=facts,
+        call=lambda token: selectors.preview_report(share_id=facts.share_id, token=token),
+    )
+
+
+@dataclass(frozen=True)
+class Preview:
+    """What a file's page shows of its contents.
+
+    `state`: "shown"; "disabled" (the owner turned previews off); "limit" (the share's
+    preview limit is reached); "none" (nothing to show for this kind or these bytes);
+    "failed" (the drive did not give the bytes now). `url` is the signed preview URL on a
+    trusted host (images, media, PDF), `html` the escaped or sanitised markup of text and
+    Markdown, `truncated` whether that text is only the file's start.
+    """
+
+    kind: str
+    state: str
+    url: str = ""
+    html: str = ""
+    truncated: bool = False
+
+
+def preview_prepare(*, request: HttpRequest, facts: ShareFacts, item: FileItem) -> Preview:
+    """What the page of `item` shows of it, each preview counted by the drive first.
+
+    Nothing is counted for a share without previews, nor for a file with nothing to show.
+    Text and Markdown are read here, the first `rendering.TEXT_PREVIEW_BYTES` of them,
+    from the signed URL; every other kind is loaded by the visitor's browser from it.
+    """
+    kind = rendering.preview_kind(item)
+    if facts.disable_preview:
+        return Preview(kind, "disabled")
+    if kind == rendering.OTHER or not item.url or not data_url_trusted(item.url):
+        return Preview(kind, "none")
+    try:
+        preview_count(request=request, facts=facts)
+    except errors.LimitReached:
+        return Preview(kind, "limit")
+    except errors.FeatureDisabled:
+        return Preview(kind, "disabled")
+    if kind not in (rendering.TEXT, rendering.MARKDOWN):
+        return Preview(kind, "shown", url=item.url)
+    try:
+        head = selectors.file_head_read(url=item.url)
+    except errors.DRIVE_FAILURES as exc:
+        errors.log_if_drive_failed(exc)
+        return Preview(kind, "failed")
+    if rendering.looks_binary(head.data):
+        return Preview(rendering.OTHER, "none")
+    text = rendering.text_of(head.data, truncated=head.truncated)
+    if kind == rendering.MARKDOWN:
+        html = rendering.markdown_html(text)
+    else:
+        html = rendering.code_html(item.name, text)
+    return Preview(kind, "shown", html=html, truncated=head.truncated)
 
 
 def breadcrumbs_walk(*, request: HttpRequest, facts: ShareFacts, folder_id: str) -> list[Crumb]:

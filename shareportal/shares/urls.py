@@ -13,6 +13,7 @@ urlpatterns = [
     path("open/", views.open_by_code, name="open"),
     path("s/<share_id:share_id>/", views.share, name="share"),
     path("s/<share_id:share_id>/folder/<file_id:file_id>/", views.folder, name="folder"),
+    path("s/<share_id:share_id>/file/<file_id:file_id>/", views.file, name="file"),
     path("s/<share_id:share_id>/search/", views.search, name="search"),
     path("s/<share_id:share_id>/download/<file_id:file_id>/", views.download, name="download"),
     path("s/<share_id:share_id>/zip/", views.zip_start, name="zip_start"),

@@ -23,14 +23,14 @@ from django.views.decorators.http import (
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect
 
-from shareportal.display import shown_name
+from shareportal.display import file_icon, shown_name
 from shareportal.http import HtmxHttpRequest
 from shareportal.jinja2 import render_block
 from shareportal.pds import errors
 from shareportal.pds.ids import is_file_id
 from shareportal.pds.types import AnonymousShare, FileItem, Page
 
-from . import archives
+from . import archives, rendering
 from .datahosts import data_url_trusted
 from .decorators import pds_problems
 from .embedding import (
@@ -64,7 +64,10 @@ from .services import (
     SearchOutcome,
     breadcrumbs_walk,
     download_url_get,
+    file_neighbours_get,
+    file_open,
     folder_page_open,
+    preview_prepare,
     share_facts_get,
     share_for_landing,
     share_open_by_code,
@@ -186,6 +189,42 @@ def folder(request: HtmxHttpRequest, *, share_id: str, file_id: str) -> HttpResp
         ),
     }
     return render(request, "shares/folder.html", ctx)
+
+
+@require_GET  # Not HEAD: showing a preview counts one against the share's preview limit.
+@pds_problems
+def file(request: HttpRequest, *, share_id: str, file_id: str) -> HttpResponse:
+    """A file of the share: its facts, Download, a preview of its contents, and its neighbours."""
+    namespace = url_namespace(request)
+    facts = share_facts_get(share_id=share_id)
+    item = file_open(request=request, facts=facts, file_id=file_id)
+    if item.is_folder:
+        return HttpResponseRedirect(
+            reverse("shares:folder", args=[share_id, file_id], current_app=namespace)
+        )
+    parent = item.parent_file_id if item.parent_file_id not in ("", "root") else None
+    preview = preview_prepare(request=request, facts=facts, item=item)
+    ctx = {
+        "facts": facts,
+        "item": item,
+        "name": shown_name(item.name),
+        "icon": file_icon(item),
+        "size": filesizeformat(item.size) if item.size is not None else "",
+        "preview": preview,
+        "neighbours": file_neighbours_get(request=request, facts=facts, item=item),
+        "crumbs": breadcrumbs_walk(request=request, facts=facts, folder_id=parent)
+        if parent
+        else [],
+    }
+    response = render(request, "shares/file.html", ctx)
+    if preview.kind == rendering.PDF and preview.state == "shown":
+        # The browser's own PDF viewer, in a frame of the drive's data host: only this page
+        # may frame anything, and only those hosts (`default-src 'self'` elsewhere).
+        response._csp_config = {  # type: ignore[attr-defined]  # read by Django's CSP middleware
+            **settings.SECURE_CSP,
+            "frame-src": list(settings.PDS_DATA_ORIGINS),
+        }
+    return response
 
 
 @vary_on_headers("HX-Request")
