@@ -15,6 +15,7 @@ import wave
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -167,6 +168,47 @@ the waves.
 
 NOTES = "Pack: sunscreen, towels, a good book.\nDon't forget the camera charger!\n"
 
+# A two-second clip, 160x90 VP9 in WebM (made once with ffmpeg, see demo_assets/README.md).
+CLIP = (Path(__file__).resolve().parent / "demo_assets" / "clip.webm").read_bytes()
+
+PACKING_SCRIPT = """\"\"\"Check the bag before leaving for the coast.\"\"\"
+
+PACKING = ["sunscreen", "towels", "a good book", "camera charger"]
+
+
+def missing(packed: set[str]) -> list[str]:
+    return [thing for thing in PACKING if thing not in packed]
+
+
+if __name__ == "__main__":
+    print(missing({"towels"}))
+"""
+
+# Files that would run in the browser if a page showed them as HTML or SVG on our origin: the
+# preview page shows their source, escaped. The open share has one of each kind of file.
+POSTCARD_HTML = b"""<!doctype html>
+<html><head><title>Postcard</title><script>alert("postcard")</script></head>
+<body onload="alert('body')"><h1>Greetings from the coast</h1>
+<img src=x onerror="alert('img')"></body></html>
+"""
+MAP_SVG = b"""<svg xmlns="http://www.w3.org/2000/svg" width="120" height="60" onload="alert('svg')">
+  <script>alert("inside the svg")</script>
+  <rect width="120" height="60" fill="#4a90d9"/><circle cx="90" cy="20" r="10" fill="#f5c542"/>
+</svg>
+"""
+SCRIPT_TXT = b"<script>alert('text')</script>\n<img src=x onerror=alert(1)>\n"
+LINKS_MD = b"""# Links, some of them hostile
+
+[A javascript link](javascript:alert('md')) and
+[a data link](data:text/html,<script>alert(1)</script>) and [a fine one](https://example.com/coast).
+
+<script>alert("raw html")</script>
+<img src="https://tracker.example/pixel.png" onerror="alert('img')">
+<a href="https://example.com" onclick="alert('click')">raw link</a>
+
+![a picture from elsewhere](https://tracker.example/picture.png)
+"""
+
 
 # ----- The demo tree -----
 
@@ -218,6 +260,10 @@ def alice_tree() -> dict[str, list[Node]]:
                     ),
                 ),
                 folder("Audio", Node("waves.wav", sound())),
+                Node("clip.webm", CLIP),
+                Node("packing.py", PACKING_SCRIPT.encode()),
+                Node("postcard.html", POSTCARD_HTML),
+                Node("map.svg", MAP_SVG),
             ),
             Node("welcome.txt", b"Welcome! This share has a folder and this loose file.\n"),
         ],
@@ -246,7 +292,14 @@ def alice_tree() -> dict[str, list[Node]]:
                     for name in HOSTILE_NAMES
                 ),
                 folder('"><svg onload=alert(1)>', Node("inside.txt", b"inside\n")),
-            )
+            ),
+            folder(
+                "Hostile contents",
+                Node("page.html", POSTCARD_HTML),
+                Node("drawing.svg", MAP_SVG),
+                Node("script.txt", SCRIPT_TXT),
+                Node("links.md", LINKS_MD),
+            ),
         ],
         "msg": [Node("Message share.txt", b"You found it with the share message.\n")],
     }
