@@ -22,6 +22,8 @@ from .models import ROOT, ArchiveTask, Drive, File, ShareLink, User
 # Categories that get a `thumbnail` (Pillow renders images); every file gets a preview `url`
 # unless its share disables previews.
 THUMBNAIL_CATEGORIES = ("image",)
+# Images Pillow cannot draw: an SVG is a document, and its thumbnail would be a 404.
+NO_THUMBNAIL_TYPES = frozenset({"image/svg+xml"})
 
 
 def rfc3339(value: datetime | None) -> str:
@@ -307,7 +309,11 @@ def file_wirer(
         data["content_hash"] = row["content_hash"].upper()
         data["content_hash_name"] = "sha1"
         data["thumbnail"] = (
-            sign(file_id, "thumbnail") if previews and category in THUMBNAIL_CATEGORIES else ""
+            sign(file_id, "thumbnail")
+            if previews
+            and category in THUMBNAIL_CATEGORIES
+            and content_type not in NO_THUMBNAIL_TYPES
+            else ""
         )
         data["url"] = sign(file_id, "preview") if previews else ""
         if download_urls:

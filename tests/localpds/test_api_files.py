@@ -405,6 +405,23 @@ def test_a_share_listing_carries_preview_urls_but_no_download_urls(alice, tree):
     assert "download_url" not in photo
 
 
+def test_an_svg_gets_a_preview_url_but_no_thumbnail_pillow_cannot_draw(alice, tree):
+    make_file(
+        drive_of(alice),
+        "map.svg",
+        parent=tree.shared,
+        category="image",
+        content_type="image/svg+xml",
+    )
+    share = make_share(alice, [tree.shared])
+
+    response = via_share("list", share, share_token_of(share), parent_file_id=tree.shared.file_id)
+
+    svg = next(i for i in response.json()["items"] if i["name"] == "map.svg")
+    assert svg["thumbnail"] == ""
+    assert signature_valid(svg["url"], "preview")
+
+
 # Counters and limits through a share
 
 

@@ -240,6 +240,41 @@ def test_html_and_svg_previews_are_sandboxed_so_they_cannot_run_script(client, d
         assert response["X-Content-Type-Options"] == "nosniff"
 
 
+def test_a_pdf_preview_may_be_framed_by_the_portal_alone(client, drive, settings):
+    settings.LOCALPDS_PORTAL_URL = "https://share.example.com/some/path"
+    row = file_create(drive=drive, parent=None, name="doc.pdf", content=b"%PDF-1.4\n%%EOF\n")
+
+    preview = client.get(signed(row.file_id, "preview"))
+    download = client.get(signed(row.file_id, "download"))
+
+    assert preview["Content-Type"] == "application/pdf"
+    assert "frame-ancestors https://share.example.com;" in preview["Content-Security-Policy"] + ";"
+    assert "X-Frame-Options" not in preview
+    assert "frame-ancestors 'none'" in download["Content-Security-Policy"]
+    assert download["X-Frame-Options"] == "DENY"
+
+
+@pytest.mark.parametrize(
+    ("name", "content_type"),
+    [
+        ("clip.mp4", "video/mp4"),
+        ("clip.webm", "video/webm"),
+        ("song.mp3", "audio/mpeg"),
+        ("waves.wav", "audio/x-wav"),
+        ("voice.ogg", "audio/ogg"),
+    ],
+)
+def test_media_previews_say_their_type_and_serve_ranges(client, drive, name, content_type):
+    row = file_create(drive=drive, parent=None, name=name, content=CONTENT)
+
+    response = client.get(signed(row.file_id, "preview"), headers={"Range": "bytes=10-19"})
+
+    assert response.status_code == 206
+    assert response["Content-Type"] == content_type
+    assert body(response) == CONTENT[10:20]
+    assert "X-Frame-Options" in response  # never framed: only PDFs are
+
+
 def test_a_thumbnail_is_a_small_real_jpeg(client, drive, settings):
     row = file_create(drive=drive, parent=None, name="wide.png", content=png_bytes((640, 480)))
     response = client.get(signed(row.file_id, "thumbnail"))
