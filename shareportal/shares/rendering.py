@@ -268,8 +268,15 @@ def _only_absolute_links(tag: str, attribute: str, value: str) -> str | None:
 
 
 def markdown_html(text: str) -> Markup:
-    """Markdown rendered, raw HTML left as text, then cleaned by nh3's allow-list."""
-    rendered = _MARKDOWN.render(text)
+    """Markdown rendered, raw HTML left as text, then cleaned by nh3's allow-list.
+
+    Its headings go one level down (`#` is an <h2>): the page's <h1> is the file's name.
+    """
+    tokens = _MARKDOWN.parse(text)
+    for token in tokens:
+        if token.type in ("heading_open", "heading_close"):
+            token.tag = f"h{min(6, int(token.tag[1]) + 1)}"
+    rendered = _MARKDOWN.renderer.render(tokens, _MARKDOWN.options, {})
     cleaned = nh3.clean(
         rendered,
         tags=set(MARKDOWN_TAGS),

@@ -184,7 +184,7 @@ def test_markdown_is_rendered(client, live_pds, portal_settings):
 
     kind, inner = preview_of(response)
     assert kind == "markdown"
-    assert "<h1>Trip to the coast</h1>" in inner
+    assert "<h2>Trip to the coast</h2>" in inner  # one level down: the page's <h1> is the name
     assert "<strong>photos</strong>" in inner
     assert "<blockquote>" in inner
 
