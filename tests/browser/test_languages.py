@@ -105,6 +105,11 @@ def _visit_share_pages(page, product, check) -> None:
     page.locator(".file-name__text a").first.click()
     page.wait_for_url("**/folder/**")
     check(page, "folder page")
+    with page.expect_navigation():
+        page.get_by_role("link", name="Photos", exact=True).click()
+    page.get_by_role("link", name="beach.png", exact=True).click()
+    page.wait_for_url("**/file/**")
+    check(page, "file preview page")
 
     page.goto(f"{product.share_url('open')}search/?q=e")
     check(page, "search page")
