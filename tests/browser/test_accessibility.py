@@ -130,6 +130,8 @@ PAGES = [
     Check("open share", demo_share("open")),
     Check("password form", demo_share("password")),
     Check("password form, wrong password", wrong_password, errors=True),
+    Check("share code form", demo_share("msg")),
+    Check("open by code", lambda page, product: page.goto("/open/")),
     Check("folder", open_folder),
     Check("big folder after Load more", big_folder_more),
     Check("search results", search_results),
