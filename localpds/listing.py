@@ -108,6 +108,8 @@ TOKEN_SHARE_FIELDS = (
     "pwd_version",
     "disable_preview",
     "disable_download",
+    "disable_save",
+    "require_login",
 )
 _TOKEN_SHARE = _RowReader(ShareLink, TOKEN_SHARE_FIELDS)
 TOKEN_SHARE_SQL = (
