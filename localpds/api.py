@@ -20,7 +20,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 
-from . import archives, dataurls, listing, selectors, services, throttle
+from . import archives, copies, dataurls, listing, selectors, services, throttle
 from .apierrors import (
     REQUEST_ID_HEADER,
     PdsApiError,
@@ -33,7 +33,13 @@ from .apierrors import (
 )
 from .models import File, ShareLink, User
 from .pagination import keyset_page
-from .sharetokens import MAX_EXPIRE_SEC, TOKEN_ISSUE_FIELDS, share_token_issue, share_token_share
+from .sharetokens import (
+    MAX_EXPIRE_SEC,
+    TOKEN_ISSUE_FIELDS,
+    share_token_issue,
+    share_token_share,
+    sign_in_required,
+)
 from .tokens import access_token_user
 from .validation import Body, parse_query
 from .wire import (
@@ -122,22 +128,29 @@ def _authenticate(request: HttpRequest, body: Body, auth: Auth) -> Call:
     if via_share:
         share_id = body.string("share_id", required=True)
         token = request.headers.get("x-share-token", "")
-        return Call(body, share=share_token_share(token=token, share_id=share_id))
+        # The visitor's own Bearer token may ride along: a `require_login` share needs it
+        # (docs/pds-api.md#require_login-shares), and saving into their drive names them.
+        user = bearer_user(request) if "Authorization" in request.headers else None
+        share = share_token_share(token=token, share_id=share_id, user=user)
+        return Call(body, share=share, user=user)
     user = bearer_user(request)
     if user is None:
         raise PdsApiError(401, "AccessTokenInvalid", "AccessToken is invalid. missing or expired")
     return Call(body, user=user)
 
 
+type OperationView = Callable[[HttpRequest, Call], dict | HttpResponse | None]
+
+
 def pds_operation(
     *, auth: Auth, status: int = 200, writes: bool = False
-) -> Callable[[Callable[[HttpRequest, Call], dict | None]], Callable[[HttpRequest], HttpResponse]]:
+) -> Callable[[OperationView], Callable[[HttpRequest], HttpResponse]]:
     """Make `view(request, call) -> payload` a PDS operation answering `status` on success.
 
     `writes=True` runs the view in one transaction, so a failure leaves nothing half-written.
     """
 
-    def decorator(view: Callable[[HttpRequest, Call], dict | None]):
+    def decorator(view: OperationView):
         @csrf_exempt
         @wraps(view)
         def operation(request: HttpRequest) -> HttpResponse:
@@ -174,6 +187,9 @@ def _run(request: HttpRequest, view, *, auth: Auth, status: int, writes: bool) -
         payload = view(request, call)
     if status == 204:
         return HttpResponse(status=204)
+    if isinstance(payload, HttpResponse):
+        # An operation whose status depends on the answer (file/copy: 201 or 202).
+        return payload
     return json_response(payload, status=status)
 
 
@@ -390,7 +406,7 @@ def share_link_get_share_token(request: HttpRequest, call: Call) -> dict:
     check_share_pwd = body.boolean("check_share_pwd", default=True)
     caller = bearer_user(request)
     if share.require_login and caller is None:
-        raise PdsApiError(401, "AccessTokenInvalid", "AccessToken is invalid. sign-in required")
+        raise sign_in_required()
     privileged = caller is not None and (caller.is_admin or caller.user_id == share.creator_id)
     skip_pwd = privileged and not check_share_pwd
     if share.share_pwd and not skip_pwd:
@@ -399,7 +415,10 @@ def share_link_get_share_token(request: HttpRequest, call: Call) -> dict:
         services.share_password_check(
             share=share, password=given_pwd, address=throttle.client_address(request)
         )
-    token, expires = share_token_issue(share=share, expire_sec=expire_sec)
+    # A require_login share's token is bound to its user: it works only beside their Bearer.
+    token, expires = share_token_issue(
+        share=share, expire_sec=expire_sec, user=caller if share.require_login else None
+    )
     services.share_count_access(share=share)
     return {
         "share_token": token,
@@ -686,18 +705,68 @@ def file_archive_files(request: HttpRequest, call: Call) -> dict:
 
 @pds_operation(auth="anonymous")
 def async_task_get(request: HttpRequest, call: Call) -> dict:
-    """An archive task's state and, once made, its ZIP's URL (docs/pds-api.md#async_taskget)."""
+    """An archive's or a folder copy's task: its state and, once made, its ZIP's URL.
+
+    See docs/pds-api.md#async_taskget.
+    """
     body = call.body
-    share_token = request.headers.get("x-share-token", "")
     task = archives.task_for_caller(
         async_task_id=body.string("async_task_id", required=True, max_len=64),
-        share_token=share_token,
-        user=None if share_token else bearer_user(request),
+        share_token=request.headers.get("x-share-token", ""),
+        user=bearer_user(request) if "Authorization" in request.headers else None,
     )
     url = ""
-    if task.state in (task.State.SUCCEED, task.State.PARTIAL):
+    if task.kind == task.Kind.ARCHIVE and task.state in (task.State.SUCCEED, task.State.PARTIAL):
         url, _ = dataurls.archive_url(request, task.async_task_id, _url_expire_sec(body))
     return async_task_wire(task, url=url)
+
+
+# Copies (docs/pds-api.md#filecopy): within the caller's drives, or out of a share into the
+# visitor's own drive ("Save to my drive", with x-share-token and the user's Bearer together)
+
+
+@pds_operation(auth="owner_or_share", status=201, writes=True)
+def file_copy(request: HttpRequest, call: Call) -> HttpResponse | dict:
+    """Copy a file (201, the new File) or a folder (202, its task) into a drive's folder."""
+    body = call.body
+    file_id = body.string("file_id", required=True)
+    to_parent_file_id = body.string("to_parent_file_id", required=True)
+    new_name = body.string("new_name", max_len=1024)
+    auto_rename = body.boolean("auto_rename")
+    # Through a share the target drive is named (the share's is not the visitor's); an owner's
+    # copy stays in the source drive unless told otherwise.
+    to_drive_id = body.string("to_drive_id", required=call.share is not None)
+    if call.user is None:
+        # Through a share with the share token alone: a save goes into a user's drive.
+        raise sign_in_required()
+    if call.share is not None:
+        source = selectors.share_file(share=call.share, file_id=file_id)
+    else:
+        drive = selectors.drive_for_caller(
+            caller=call.owner, drive_id=body.string("drive_id", required=True)
+        )
+        source = selectors.file_in_drive(drive=drive, file_id=file_id)
+        to_drive_id = to_drive_id or drive.drive_id
+    to_drive = selectors.drive_for_caller(caller=call.user, drive_id=to_drive_id)
+    to_parent = copies.target_folder(drive=to_drive, parent_file_id=to_parent_file_id)
+    copy, task = copies.file_copy(
+        source=source,
+        user=call.user,
+        to_drive=to_drive,
+        to_parent=to_parent,
+        new_name=new_name,
+        auto_rename=auto_rename,
+        share=call.share,
+    )
+    answer = {
+        "file_id": copy.file_id,
+        "drive_id": to_drive.drive_id,
+        "domain_id": settings.LOCALPDS_DOMAIN_ID,
+    }
+    if task is not None:
+        return json_response(answer | {"async_task_id": task.async_task_id}, status=202)
+    signer = dataurls.Signer(request, _url_expire_sec(body))
+    return file_wire(copy, signer=signer) | answer | {"async_task_id": ""}
 
 
 # Users and drives (docs/pds-api.md#users-and-drives)

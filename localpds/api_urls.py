@@ -23,6 +23,7 @@ urlpatterns = [
     path("file/get_download_url", api.file_get_download_url),
     path("file/search", api.file_search),
     path("file/archive_files", api.file_archive_files),
+    path("file/copy", api.file_copy),
     path("async_task/get", api.async_task_get),
     path("user/get", api.user_get),
     path("drive/list_my_drives", api.drive_list_my_drives),

@@ -210,6 +210,8 @@ def archive_create(
 def task_for_caller(*, async_task_id: str, share_token: str, user: User | None) -> ArchiveTask:
     """A live task its caller may follow: a token of its share, or its owner (or an admin).
 
+    A visitor's copy needs both: the share's token and its user's Bearer token.
+
     Any other caller is told it does not exist, as for a file outside a share.
     """
     not_found = PdsApiError(
@@ -223,7 +225,10 @@ def task_for_caller(*, async_task_id: str, share_token: str, user: User | None) 
     if task is None:
         raise not_found
     if task.share_id is not None:
-        share_token_share(token=share_token, share_id=task.share_id)
+        share_token_share(token=share_token, share_id=task.share_id, user=user)
+        # A save into a drive is its user's: the share's other visitors may not follow it.
+        if task.kind == ArchiveTask.Kind.COPY and (user is None or task.user_id != user.user_id):
+            raise not_found
     elif user is None or (task.user_id != user.user_id and not user.is_admin):
         raise not_found
     return task

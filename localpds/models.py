@@ -278,7 +278,8 @@ class AttemptCounter(models.Model):
 
 
 class ArchiveTask(models.Model):
-    """A ZIP asked for with `file/archive_files`, followed with `async_task/get`.
+    """A ZIP asked for with `file/archive_files`, or a folder copied by `file/copy`
+    (`kind`), followed with `async_task/get`.
 
     The plan is the work: at creation the named items are resolved (through the share, if
     any), walked and checked against the limits, and what goes in is recorded here with its
@@ -292,7 +293,14 @@ class ArchiveTask(models.Model):
         PARTIAL = "PartialSucceed"
         FAILED = "Failed"
 
+    class Kind(models.TextChoices):
+        ARCHIVE = "archive"
+        COPY = "copy"
+
     async_task_id = models.CharField(primary_key=True, max_length=64, default=new_user_id)
+    kind = models.CharField(max_length=8, choices=Kind.choices, default=Kind.ARCHIVE)
+    # A copy's new top folder (in `drive`, the copy's target drive); "" for an archive.
+    result_file_id = models.CharField(max_length=50, blank=True)
     # Set for a visitor's archive: only a token of this share may follow it.
     share = models.ForeignKey(
         ShareLink, null=True, blank=True, on_delete=models.CASCADE, related_name="+"

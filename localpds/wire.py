@@ -388,4 +388,9 @@ def async_task_wire(task: ArchiveTask, *, url: str) -> dict:
         "name": task.name,
         "total_size": task.total_size,
         "skipped_files": list(task.skipped),
-    }
+    } | (
+        # A folder copy's task names the new folder (file/copy's own answer does too).
+        {"file_id": task.result_file_id, "drive_id": str(task.drive_id)}
+        if task.kind == task.Kind.COPY
+        else {}
+    )
