@@ -13,9 +13,21 @@ from PIL import Image
 from localpds.models import Drive, File, OAuthClient, ShareLink, User
 from localpds.storage import blob_path, user_create
 
+from .api_helpers import call, token_for
+
 pytestmark = pytest.mark.django_db
 
-SHARE_KEYS = {"open", "password", "expired", "cancelled", "no_download", "big", "hostile", "msg"}
+SHARE_KEYS = {
+    "open",
+    "password",
+    "expired",
+    "cancelled",
+    "no_download",
+    "big",
+    "hostile",
+    "msg",
+    "login",
+}
 
 
 @pytest.fixture(autouse=True)
@@ -141,6 +153,41 @@ def test_seed_demo_shares_have_their_documented_states():
     assert "<script>" in shares["hostile"].share_name
     assert "onerror" in shares["hostile"].description
     assert all(s.creator.user_name == "alice" for k, s in shares.items() if k != "bob")
+
+
+def test_bob_signs_in_to_the_login_share_and_saves_it_into_his_drive():
+    demo = seed_json()
+    share_id = demo["shares"]["login"]["share_id"]
+    assert ShareLink.objects.get(pk=share_id).require_login
+    refused = call("share_link/get_share_token", {"share_id": share_id})
+    assert refused.status_code == 401 and refused.json()["code"] == "AccessTokenInvalid"
+    bob = User.objects.get(user_name="bob")
+    assert check_password(demo["users"]["bob"]["password"], bob.password)
+    token = token_for(bob)
+    share_token = call("share_link/get_share_token", {"share_id": share_id}, token=token).json()[
+        "share_token"
+    ]
+    top = call(
+        "file/list",
+        {"share_id": share_id, "parent_file_id": "root"},
+        share_token=share_token,
+        token=token,
+    ).json()["items"]
+    assert [item["name"] for item in top] == ["Team handbook"]
+    saved = call(
+        "file/copy",
+        {
+            "share_id": share_id,
+            "file_id": top[0]["file_id"],
+            "to_drive_id": Drive.objects.get(owner=bob).drive_id,
+            "to_parent_file_id": "root",
+            "auto_rename": True,
+        },
+        share_token=share_token,
+        token=token,
+    )
+    assert saved.status_code == 202, saved.content
+    assert File.objects.get(pk=saved.json()["file_id"]).drive.owner == bob
 
 
 def test_the_open_share_is_a_tree_three_levels_deep_of_real_files():

@@ -55,6 +55,7 @@ SHARE_IDS = {
     "hostile": "DemoHstl007",
     "msg": "DemoMsg0008",
     "bob": "DemoBob0009",
+    "login": "DemoLogn010",
 }
 
 LONG_NAME = ("A very long file name that keeps going and going " * 6)[:251] + ".txt"
@@ -302,6 +303,14 @@ def alice_tree() -> dict[str, list[Node]]:
             ),
         ],
         "msg": [Node("Message share.txt", b"You found it with the share message.\n")],
+        # Only for people signed in to the drive (bob can sign in and save it into his).
+        "login": [
+            folder(
+                "Team handbook",
+                Node("welcome.md", b"# Welcome to the team\n\nSign-in required to read this.\n"),
+                folder("Templates", Node("report.txt", b"Title:\nSummary:\n")),
+            )
+        ],
     }
 
 
@@ -323,6 +332,7 @@ def share_settings(key: str) -> dict[str, Any]:
         "status": ShareLink.Status.ENABLED,
         "cancelled_at": None,
         "disable_download": False,
+        "require_login": False,
         "description": "",
     }
     specific: dict[str, dict[str, Any]] = {
@@ -350,6 +360,7 @@ def share_settings(key: str) -> dict[str, Any]:
             "share_pwd": "msg1",
         },
         "bob": {"share_name": "Bob's recipes"},
+        "login": {"share_name": "Team handbook", "require_login": True},
     }
     return {**base, **specific[key]}
 
