@@ -1,50 +1,31 @@
-"""Owner sign-in: the portal as a confidential OAuth 2.0 client of the drive.
+"""Owner sign-in: the dashboard's side of the OAuth flow (`shareportal.accounts.oauth`).
 
-See docs/pds-api.md#oauth.
-
-The authorization code flow with PKCE (S256): `signin_start` remembers a sign-in under way and
-sends the owner to the drive, `signin_flow_pop` and `signin_finish` complete it on the way back.
-Who is then signed in, and their tokens, is `auth.py`'s.
+The flow itself is shared with the share pages; the dashboard adds where an owner may be
+sent back to.
 """
 
-import base64
-import hashlib
-import secrets
-import time
-from dataclasses import dataclass
-from typing import Any
-from urllib.parse import urlencode
-
-from django.conf import settings
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from shareportal.pds.client import get_client
+from shareportal.accounts.oauth import (
+    FLOWS_KEY,
+    OAuthFlow,
+    pkce_pair,
+    signin_finish,
+    signin_flow_pop,
+    signin_start,
+)
 
-from .auth import owner_remember
-
-FLOWS_KEY = "dashboard_oauth_flows"
-# A few sign-ins may be under way at once (two tabs); older ones are forgotten.
-MAX_PENDING_FLOWS = 5
-# A sign-in that takes longer than this is started again rather than trusted.
-FLOW_MAX_AGE_SECONDS = 15 * 60
-
-
-@dataclass(frozen=True)
-class OAuthFlow:
-    """A sign-in under way: what the callback needs to finish it."""
-
-    verifier: str
-    next_url: str
-
-
-def pkce_pair() -> tuple[str, str]:
-    """A PKCE code verifier and its S256 challenge (RFC 7636 §4.1, §4.2)."""
-    verifier = secrets.token_urlsafe(64)  # 86 characters, within the 43-128 allowed
-    digest = hashlib.sha256(verifier.encode("ascii")).digest()
-    challenge = base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
-    return verifier, challenge
+__all__ = [
+    "FLOWS_KEY",
+    "OAuthFlow",
+    "next_url_safe",
+    "pkce_pair",
+    "signin_finish",
+    "signin_flow_pop",
+    "signin_start",
+]
 
 
 def next_url_safe(request: HttpRequest, candidate: str | None) -> str:
@@ -61,54 +42,3 @@ def next_url_safe(request: HttpRequest, candidate: str | None) -> str:
     ):
         return fallback
     return candidate
-
-
-def signin_start(*, request: HttpRequest, next_url: str) -> str:
-    """Remember a new sign-in in the session and return the drive's authorize URL for it."""
-    state = secrets.token_urlsafe(32)
-    verifier, challenge = pkce_pair()
-    flows: dict[str, dict[str, Any]] = request.session.get(FLOWS_KEY, {})
-    flows[state] = {"verifier": verifier, "next": next_url, "started": time.time()}
-    newest = sorted(flows.items(), key=lambda item: item[1]["started"])[-MAX_PENDING_FLOWS:]
-    request.session[FLOWS_KEY] = dict(newest)
-    query = urlencode(
-        {
-            "client_id": settings.PDS_OAUTH_CLIENT_ID,
-            "redirect_uri": settings.PDS_OAUTH_REDIRECT_URI,
-            "response_type": "code",
-            "state": state,
-            "code_challenge": challenge,
-            "code_challenge_method": "S256",
-            "login_type": "default",
-            "scope": "all",
-        }
-    )
-    separator = "&" if "?" in settings.PDS_OAUTH_AUTHORIZE_URL else "?"
-    return f"{settings.PDS_OAUTH_AUTHORIZE_URL}{separator}{query}"
-
-
-def signin_flow_pop(*, request: HttpRequest, state: str) -> OAuthFlow | None:
-    """The sign-in `state` belongs to, used up; None when it is unknown or too old."""
-    flows: dict[str, dict[str, Any]] = request.session.get(FLOWS_KEY, {})
-    if not state or state not in flows:
-        return None
-    flow = flows.pop(state)
-    request.session[FLOWS_KEY] = flows
-    if time.time() - flow["started"] > FLOW_MAX_AGE_SECONDS:
-        return None
-    return OAuthFlow(verifier=flow["verifier"], next_url=flow["next"])
-
-
-def signin_finish(*, request: HttpRequest, code: str, flow: OAuthFlow) -> None:
-    """Exchange the code, learn who signed in, and keep them in a new session key."""
-    client = get_client()
-    tokens = client.oauth_token_by_code(
-        code=code, redirect_uri=settings.PDS_OAUTH_REDIRECT_URI, code_verifier=flow.verifier
-    )
-    user = client.get_user(tokens.access_token)
-    drive_id = (
-        tokens.default_drive_id
-        or user.default_drive_id
-        or client.get_default_drive_id(tokens.access_token)
-    )
-    owner_remember(request=request, tokens=tokens, user=user, drive_id=drive_id)

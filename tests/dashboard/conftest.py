@@ -2,7 +2,7 @@
 
 import pytest
 
-from shareportal.dashboard import auth
+from shareportal.accounts import session as auth
 from shareportal.pds.client import get_client
 
 from ..stubbed_pds import StrictPdsMock

@@ -9,7 +9,7 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
-from shareportal.dashboard import auth
+from shareportal.accounts import session as auth
 from shareportal.dashboard.auth import OWNER_KEY
 
 from .conftest import sign_in
