@@ -26,6 +26,7 @@ from .resilience import Bulkhead, CircuitBreaker, RetryBudget
 from .types import (
     AnonymousShare,
     AsyncTask,
+    CopyResult,
     DataHead,
     DownloadUrl,
     FileItem,
@@ -177,6 +178,7 @@ class PdsClient:
         *,
         expire_sec: int | None = None,
         client_address: str = "",
+        access_token: str = "",
     ) -> ShareToken:
         """A share token for reading a share, needed even without a password.
 
@@ -185,7 +187,8 @@ class PdsClient:
         the portal (the drive believes it when it lists us in LOCALPDS_TRUSTED_PROXIES).
 
         Raises SharePasswordRequired when no password was given and one is needed, and
-        SharePasswordWrong when the one given is not right.
+        SharePasswordWrong when the one given is not right. A `require_login` share needs the
+        signed-in user's `access_token` (docs/pds-api.md#require_login-shares).
         """
         body: dict[str, Any] = {"share_id": share_id, "share_pwd": share_pwd}
         if expire_sec is not None:
@@ -195,6 +198,7 @@ class PdsClient:
             body,
             password_sent=bool(share_pwd),
             forwarded_for=client_address,
+            access_token=access_token,
         )
         return parse.share_token(data)
 
@@ -282,6 +286,7 @@ class PdsClient:
         marker: str = "",
         limit: int = 50,
         order_by: str = "name ASC",
+        access_token: str = "",
     ) -> Page[SearchHit]:
         """One page of the files of a share matching `query`, with their folders in the share.
 
@@ -302,7 +307,9 @@ class PdsClient:
             # Learnt from an earlier answer: no call that the drive would refuse again.
             raise errors.SearchUnsupported("PDS does not search through a share")
         try:
-            data = self._call("file/search", body, share_token=share_token)
+            data = self._call(
+                "file/search", body, share_token=share_token, access_token=access_token
+            )
         except errors.PdsError as exc:
             if _share_search_refused(exc):
                 self.share_search_refused = True
@@ -405,6 +412,38 @@ class PdsClient:
         return DataHead(
             data=bytes(data[:max_bytes]), truncated=truncated, content_type=content_type
         )
+
+    def copy_file(
+        self,
+        *,
+        file_id: str,
+        to_drive_id: str,
+        to_parent_file_id: str,
+        share_id: str = "",
+        share_token: str = "",
+        drive_id: str = "",
+        access_token: str = "",
+        new_name: str = "",
+        auto_rename: bool = True,
+    ) -> CopyResult:
+        """Copy a file or folder into a drive's folder; through a share, "Save to my drive".
+
+        See docs/pds-api.md#filecopy: through a share it takes the share token and the user's
+        access token together. A file is copied at once (`async_task_id` ""); a folder's copy
+        is a task to follow with `get_async_task`. It writes, so it is never retried.
+        """
+        body: dict[str, Any] = {
+            "file_id": file_id,
+            "to_drive_id": to_drive_id,
+            "to_parent_file_id": to_parent_file_id,
+            "auto_rename": auto_rename,
+        }
+        if new_name:
+            body["new_name"] = new_name
+        scope, auth = _scope(share_id, share_token, drive_id, access_token)
+        if share_id and not access_token:
+            raise ValueError("saving out of a share needs the user's access token")
+        return parse.copy_result(self._call("file/copy", body | scope, **auth))
 
     # Owners: who they are and their shares.
 

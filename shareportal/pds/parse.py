@@ -14,6 +14,7 @@ from .ids import is_share_id
 from .types import (
     AnonymousShare,
     AsyncTask,
+    CopyResult,
     DownloadUrl,
     FileItem,
     OAuthTokens,
@@ -332,6 +333,15 @@ ASYNC_TASK_STATES = frozenset({"Running", "Succeed", "PartialSucceed", "Failed"}
 def async_task_id(data: Json) -> str:
     """`file/archive_files`'s answer (docs/pds-api.md#filearchive_files)."""
     return _required_id(data, "async_task_id")
+
+
+def copy_result(data: Json) -> CopyResult:
+    """`file/copy`'s answer (docs/pds-api.md#filecopy): 201 a File, 202 its task."""
+    return CopyResult(
+        file_id=_required_id(data, "file_id"),
+        drive_id=_text(data, "drive_id"),
+        async_task_id=_text(data, "async_task_id"),
+    )
 
 
 def async_task(data: Json) -> AsyncTask:

@@ -226,6 +226,15 @@ class SkippedFile:
 
 
 @dataclass(frozen=True)
+class CopyResult:
+    """`file/copy`'s answer (docs/pds-api.md#filecopy): the copy, and its task for a folder."""
+
+    file_id: str
+    drive_id: str
+    async_task_id: str  # "" when the copy is already made
+
+
+@dataclass(frozen=True)
 class AsyncTask:
     """`async_task/get` of an archive (docs/pds-api.md#async_taskget).
 
