@@ -42,8 +42,12 @@ def archive_start(
     task_id = services.share_call(
         request=request,
         facts=facts,
-        call=lambda token: get_client().archive_files(
-            file_ids=file_ids, name=name, share_id=facts.share_id, share_token=token
+        call=lambda token, access_token: get_client().archive_files(
+            file_ids=file_ids,
+            name=name,
+            share_id=facts.share_id,
+            share_token=token,
+            access_token=access_token,
         ),
     )
     return signing.dumps({"s": facts.share_id, "t": task_id}, salt=SALT)
@@ -70,7 +74,9 @@ def archive_task_get(*, request: HttpRequest, facts: ShareFacts, ref: str) -> As
     return services.share_call(
         request=request,
         facts=facts,
-        call=lambda token: get_client().get_async_task(async_task_id=task_id, share_token=token),
+        call=lambda token, access_token: get_client().get_async_task(
+            async_task_id=task_id, share_token=token, access_token=access_token
+        ),
     )
 
 

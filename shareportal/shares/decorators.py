@@ -15,6 +15,7 @@ from shareportal.pds import errors
 
 from .embedding import url_namespace
 from .problems import pds_problem_response
+from .services import SignInNeeded
 
 type View = Callable[..., HttpResponse]
 
@@ -42,6 +43,10 @@ def pds_problems(view: View) -> View:
         try:
             return view(request, *args, share_id=share_id, **kwargs)
         except errors.SharePasswordRequired:
+            return _to_landing(request, share_id)
+        except SignInNeeded:
+            # A `require_login` share and no sign-in, or one that has ended: its landing page
+            # offers "Sign in to open", and comes back here afterwards.
             return _to_landing(request, share_id)
         except errors.ShareTokenInvalid:
             # Only reaches here for shares with a password: the others get a new token silently.

@@ -102,6 +102,10 @@ PROBLEMS = {
         _("This download cannot be offered"),
         _("The drive sent the download to a place this site does not trust."),
     ),
+    "save_pick": Problem(
+        _("Nothing to save"),
+        _("Tick the files and folders to save into your drive (at most 100), then try again."),
+    ),
     "zip_pick": Problem(
         _("Choose what to download"),
         _("Tick from 1 to 100 files and folders, then choose “Download selected”."),

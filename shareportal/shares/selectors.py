@@ -46,6 +46,9 @@ class ShareFacts:
     disable_preview: bool
     # A `msg` share: opened with its share code, which brings its password along.
     needs_code: bool = False
+    # Only for users signed in to the drive: every call carries theirs (docs/pds-api.md).
+    require_login: bool = False
+    disable_save: bool = False
 
     @classmethod
     def of(cls, share: AnonymousShare) -> "ShareFacts":
@@ -56,6 +59,8 @@ class ShareFacts:
             disable_download=share.disable_download,
             disable_preview=share.disable_preview,
             needs_code=share.needs_code,
+            require_login=share.require_login,
+            disable_save=share.disable_save,
         )
 
     @property
@@ -92,13 +97,21 @@ def share_get(*, share_id: str) -> AnonymousShare:
 
 
 def folder_page(
-    *, share_id: str, token: str, folder_id: str | None, sort: str, direction: str, marker: str
+    *,
+    share_id: str,
+    token: str,
+    folder_id: str | None,
+    sort: str,
+    direction: str,
+    marker: str,
+    access_token: str = "",
 ) -> Page[FileItem]:
     """One page of a folder of the share (`folder_id` None: the share's top items)."""
     page = get_client().list_files(
         parent_file_id=folder_id or "root",
         share_id=share_id,
         share_token=token,
+        access_token=access_token,
         marker=marker,
         limit=PAGE_SIZE,
         order_by=ORDER_BY[sort],
@@ -109,9 +122,11 @@ def folder_page(
     return page
 
 
-def folder_get(*, share_id: str, token: str, file_id: str) -> FileItem:
+def folder_get(*, share_id: str, token: str, file_id: str, access_token: str = "") -> FileItem:
     """One folder of the share; FileNotFound when it is a file."""
-    item = get_client().get_file(file_id=file_id, share_id=share_id, share_token=token)
+    item = get_client().get_file(
+        file_id=file_id, share_id=share_id, share_token=token, access_token=access_token
+    )
     if not item.is_folder:
         # Some PDS versions list a file's "children" as nothing instead of refusing.
         raise errors.FileNotFound("not a folder")
@@ -120,9 +135,11 @@ def folder_get(*, share_id: str, token: str, file_id: str) -> FileItem:
     return item
 
 
-def file_get(*, share_id: str, token: str, file_id: str) -> FileItem:
+def file_get(*, share_id: str, token: str, file_id: str, access_token: str = "") -> FileItem:
     """One file or folder of the share (file/get counts nothing)."""
-    item = get_client().get_file(file_id=file_id, share_id=share_id, share_token=token)
+    item = get_client().get_file(
+        file_id=file_id, share_id=share_id, share_token=token, access_token=access_token
+    )
     if item.parent_file_id not in ("", "root"):
         _check_file_id(item.parent_file_id)  # it becomes the "back to the folder" link
     return item
@@ -141,7 +158,9 @@ class Neighbours(NamedTuple):
     next: FileItem | None
 
 
-def file_neighbours(*, share_id: str, token: str, item: FileItem) -> Neighbours:
+def file_neighbours(
+    *, share_id: str, token: str, item: FileItem, access_token: str = ""
+) -> Neighbours:
     """The files next to `item` in its folder, by name: the gallery's steps for an image
     (other images only), every file for anything else; folders are skipped.
 
@@ -157,6 +176,7 @@ def file_neighbours(*, share_id: str, token: str, item: FileItem) -> Neighbours:
             parent_file_id=item.parent_file_id or "root",
             share_id=share_id,
             share_token=token,
+            access_token=access_token,
             marker=marker,
             limit=NEIGHBOUR_PAGE_SIZE,
             order_by="name",
@@ -194,9 +214,13 @@ def file_head_read(*, url: str) -> DataHead:
     return get_client().read_data_head(url, max_bytes=rendering.TEXT_PREVIEW_BYTES)
 
 
-def download_url_get(*, share_id: str, token: str, file_id: str) -> DownloadUrl:
+def download_url_get(
+    *, share_id: str, token: str, file_id: str, access_token: str = ""
+) -> DownloadUrl:
     """A signed URL to the file's bytes (PDS counts it against the share's download limit)."""
-    return get_client().get_download_url(file_id=file_id, share_id=share_id, share_token=token)
+    return get_client().get_download_url(
+        file_id=file_id, share_id=share_id, share_token=token, access_token=access_token
+    )
 
 
 def listing_rows(
@@ -270,7 +294,9 @@ WALK_MAX_ITEMS = 2500
 WALK_PAGE_SIZE = 100
 
 
-def search_page(*, share_id: str, token: str, text: str, marker: str) -> Page[SearchHit]:
+def search_page(
+    *, share_id: str, token: str, text: str, marker: str, access_token: str = ""
+) -> Page[SearchHit]:
     """One page of the share's files whose name contains `text`, by name (the drive's search).
 
     Raises `SearchUnsupported` when the drive does not search shares.
@@ -278,6 +304,7 @@ def search_page(*, share_id: str, token: str, text: str, marker: str) -> Page[Se
     page = get_client().search_share_files(
         share_id=share_id,
         share_token=token,
+        access_token=access_token,
         query=f"name match {quoted(text)}",
         marker=marker,
         limit=SEARCH_PAGE_SIZE,
@@ -297,7 +324,7 @@ class Walk(NamedTuple):
     complete: bool
 
 
-def search_walk(*, share_id: str, token: str, text: str) -> Walk:
+def search_walk(*, share_id: str, token: str, text: str, access_token: str = "") -> Walk:
     """The share's files whose name contains `text`, found by listing its folders.
 
     For a drive without share search. Breadth first from the share's top, each folder by name,
@@ -318,6 +345,7 @@ def search_walk(*, share_id: str, token: str, text: str) -> Walk:
             parent_file_id=folder_id or "root",
             share_id=share_id,
             share_token=token,
+            access_token=access_token,
             marker=marker,
             limit=WALK_PAGE_SIZE,
             order_by="name",

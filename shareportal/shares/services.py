@@ -15,8 +15,11 @@ instance), keyed by share:
   share's folder names reach no one who has not unlocked it.
 
 The session (on the server; only its key travels in the cookie) holds what is one visitor's
-alone: `share_tokens[share_id]`, the token a visitor got with a share's password. No token
-reaches the browser, a URL or a log line.
+alone: `share_tokens[share_id]`, the token a visitor got with a share's password, or for a
+`require_login` share the token the drive issued to the signed-in visitor; and the visitor's
+own drive sign-in (`shareportal.accounts.session`, the dashboard's), whose access token goes
+along with every call to a `require_login` share. No token reaches the browser, a URL or a log
+line.
 
 The reads of `selectors.py` need a share token and teach us folders, so the views run them
 through the services here (`folder_page_open`, `breadcrumbs_walk`, `download_url_get`), which
@@ -30,6 +33,8 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.http import HttpRequest
 
+from shareportal.accounts import oauth
+from shareportal.accounts.session import OWNER_KEY, Owner, SignInRequired, owner_of
 from shareportal.pds import errors
 from shareportal.pds.client import get_client
 from shareportal.pds.types import AnonymousShare, DownloadUrl, FileItem, Page, SearchHit
@@ -51,6 +56,28 @@ FOLDERS_CACHE_SECONDS = 60 * 60
 
 # Deeper than any real tree; it only stops a walk that PDS would send round in circles.
 MAX_DEPTH = 64
+
+
+class SignInNeeded(Exception):
+    """The share is only for users signed in to the drive, and this visitor is not (any more)."""
+
+
+def visitor_of(request: HttpRequest) -> Owner | None:
+    """The drive user signed in in this session (on a share page or the dashboard), or None."""
+    return owner_of(request)
+
+
+def visitor_forget(*, request: HttpRequest) -> None:
+    """Forget a sign-in the drive no longer renews, so that the pages offer signing in again.
+
+    Only the sign-in: the share tokens of the session stay (they are the drive's to refuse).
+    """
+    request.session.pop(OWNER_KEY, None)
+
+
+def visitor_signin_start(*, request: HttpRequest, next_url: str) -> str:
+    """The drive's sign-in page for a visitor, who comes back to `next_url` (already checked)."""
+    return oauth.signin_start(request=request, next_url=next_url)
 
 
 @dataclass(frozen=True)
@@ -202,7 +229,20 @@ def share_unlock(*, request: HttpRequest, share_id: str, password: str) -> str:
     """
     # The visitor's address goes along, so the drive's guard counts them, not all of us.
     address = throttling.client_address(request)
-    token = get_client().get_share_token(share_id, password, client_address=address)
+    visitor = visitor_of(request)
+    if visitor is None:
+        token = get_client().get_share_token(share_id, password, client_address=address)
+    else:
+        # A signed-in visitor's access token goes along: a `require_login` share needs it.
+        try:
+            token = visitor.call(
+                lambda token: get_client().get_share_token(
+                    share_id, password, client_address=address, access_token=token
+                )
+            )
+        except SignInRequired as exc:
+            visitor_forget(request=request)
+            raise SignInNeeded from exc
     # A new session key once a password is proven, so that a session id planted in the
     # visitor's browser beforehand does not share what they unlocked.
     request.session.cycle_key()
@@ -291,23 +331,97 @@ def share_token_get(*, request: HttpRequest, facts: ShareFacts) -> str:
     return _open_token(facts.share_id) or _open_token_get(request, facts.share_id)
 
 
-def share_call[T](*, request: HttpRequest, facts: ShareFacts, call: Callable[[str], T]) -> T:
-    """Run `call(share_token)`, recovering once if PDS says the token is no longer valid.
+def _login_token_get(request: HttpRequest, share_id: str, access_token: str) -> str:
+    """A new token of a `require_login` share for the signed-in visitor, kept in their session.
+
+    The drive binds it to its user, so it is never shared with other visitors.
+    """
+    address = throttling.client_address(request)
+    token = get_client().get_share_token(
+        share_id, "", client_address=address, access_token=access_token
+    )
+    _share_token_keep(
+        request=request, share_id=share_id, token=token.share_token, expires_in=token.expires_in
+    )
+    return token.share_token
+
+
+def _signed_in_token(request: HttpRequest, facts: ShareFacts, access_token: str) -> str:
+    """The share token a signed-in visitor reads the share with (got now if need be)."""
+    if not facts.require_login:
+        return share_token_get(request=request, facts=facts)
+    share_token = _session_token(request, facts.share_id)
+    if share_token:
+        return share_token
+    if facts.locked:
+        raise errors.SharePasswordRequired("no share token held")
+    return _login_token_get(request, facts.share_id, access_token)
+
+
+def _fresh_token(request: HttpRequest, facts: ShareFacts, access_token: str) -> str:
+    if facts.require_login:
+        return _login_token_get(request, facts.share_id, access_token)
+    return share_token_get(request=request, facts=facts)
+
+
+def signed_in_share_call[T](
+    *, request: HttpRequest, facts: ShareFacts, call: Callable[[str, str], T]
+) -> T:
+    """Run `call(share_token, access_token)` with the signed-in visitor's access token.
+
+    For a `require_login` share (every call) and for saving into the visitor's drive (any
+    share). Their access token is renewed as the dashboard's is (`Owner.call`); a sign-in
+    that can no longer be renewed, or none at all, is `SignInNeeded`. A share token PDS no
+    longer takes is replaced once, as in `share_call`.
+    """
+    visitor = visitor_of(request)
+    if visitor is None:
+        raise SignInNeeded
+
+    def attempt(*, token: str) -> T:
+        share_token = _signed_in_token(request, facts, token)
+        try:
+            return call(share_token, token)
+        except errors.ShareTokenInvalid:
+            share_token_forget(request=request, share_id=facts.share_id)
+            if facts.locked:
+                raise
+        try:
+            return call(_fresh_token(request, facts, token), token)
+        except errors.ShareTokenInvalid as exc:
+            share_token_forget(request=request, share_id=facts.share_id)
+            raise errors.Unavailable("PDS refused a share token it had just issued") from exc
+
+    try:
+        return visitor.call(attempt)
+    except SignInRequired as exc:
+        visitor_forget(request=request)
+        raise SignInNeeded from exc
+
+
+def share_call[T](*, request: HttpRequest, facts: ShareFacts, call: Callable[[str, str], T]) -> T:
+    """Run `call(share_token, access_token)`, recovering once if PDS says the token is no
+    longer valid.
+
+    `access_token` is "" except for a `require_login` share, where it is the signed-in
+    visitor's (`signed_in_share_call`).
 
     PDS may end a token early. Without a password a new one is fetched silently and the call
     retried once (if the share has gained a password meanwhile, PDS refuses the empty one and
     the visitor goes to the form); with one, `ShareTokenInvalid` goes up so that the visitor
     is asked again.
     """
+    if facts.require_login:
+        return signed_in_share_call(request=request, facts=facts, call=call)
     token = share_token_get(request=request, facts=facts)
     try:
-        return call(token)
+        return call(token, "")
     except errors.ShareTokenInvalid:
         share_token_forget(request=request, share_id=facts.share_id)
         if facts.locked:
             raise
     try:
-        return call(share_token_get(request=request, facts=facts))
+        return call(share_token_get(request=request, facts=facts), "")
     except errors.ShareTokenInvalid as exc:
         # A token fresh from PDS refused at once: asking the visitor cannot help, and sending
         # them back to the landing page would loop.
@@ -367,13 +481,14 @@ def folder_page_open(
     page = share_call(
         request=request,
         facts=facts,
-        call=lambda token: stale.listing_get(
+        call=lambda token, access_token: stale.listing_get(
             share_id=facts.share_id,
             token=token,
             parts=parts,
             fetch=lambda: selectors.folder_page(
                 share_id=facts.share_id,
                 token=token,
+                access_token=access_token,
                 folder_id=folder_id,
                 sort=sort,
                 direction=direction,
@@ -390,8 +505,8 @@ def download_url_get(*, request: HttpRequest, facts: ShareFacts, file_id: str) -
     return share_call(
         request=request,
         facts=facts,
-        call=lambda token: selectors.download_url_get(
-            share_id=facts.share_id, token=token, file_id=file_id
+        call=lambda token, access_token: selectors.download_url_get(
+            share_id=facts.share_id, token=token, file_id=file_id, access_token=access_token
         ),
     )
 
@@ -401,8 +516,8 @@ def file_open(*, request: HttpRequest, facts: ShareFacts, file_id: str) -> FileI
     return share_call(
         request=request,
         facts=facts,
-        call=lambda token: selectors.file_get(
-            share_id=facts.share_id, token=token, file_id=file_id
+        call=lambda token, access_token: selectors.file_get(
+            share_id=facts.share_id, token=token, file_id=file_id, access_token=access_token
         ),
     )
 
@@ -414,8 +529,8 @@ def file_neighbours_get(
     return share_call(
         request=request,
         facts=facts,
-        call=lambda token: selectors.file_neighbours(
-            share_id=facts.share_id, token=token, item=item
+        call=lambda token, access_token: selectors.file_neighbours(
+            share_id=facts.share_id, token=token, item=item, access_token=access_token
         ),
     )
 
@@ -429,7 +544,10 @@ def preview_count(*, request: HttpRequest, facts: ShareFacts) -> None:
     share_call(
         request=request,
         facts=facts,
-        call=lambda token: selectors.preview_report(share_id=facts.share_id, token=token),
+        # report_event takes the share token alone (docs/pds-api.md#share_linkreport_event).
+        call=lambda token, _access_token: selectors.preview_report(
+            share_id=facts.share_id, token=token
+        ),
     )
 
 
@@ -504,8 +622,8 @@ def breadcrumbs_walk(*, request: HttpRequest, facts: ShareFacts, folder_id: str)
         item = share_call(
             request=request,
             facts=facts,
-            call=lambda token: selectors.folder_get(
-                share_id=facts.share_id, token=token, file_id=file_id
+            call=lambda token, access_token: selectors.folder_get(
+                share_id=facts.share_id, token=token, file_id=file_id, access_token=access_token
             ),
         )
         parent = item.parent_file_id if item.parent_file_id not in ("", "root") else None
@@ -581,8 +699,12 @@ def _search_outcome(
         page = share_call(
             request=request,
             facts=facts,
-            call=lambda token: selectors.search_page(
-                share_id=facts.share_id, token=token, text=text, marker=marker
+            call=lambda token, access_token: selectors.search_page(
+                share_id=facts.share_id,
+                token=token,
+                text=text,
+                marker=marker,
+                access_token=access_token,
             ),
         )
     except errors.SearchUnsupported:
@@ -593,7 +715,9 @@ def _search_outcome(
     walk = share_call(
         request=request,
         facts=facts,
-        call=lambda token: selectors.search_walk(share_id=facts.share_id, token=token, text=text),
+        call=lambda token, access_token: selectors.search_walk(
+            share_id=facts.share_id, token=token, text=text, access_token=access_token
+        ),
     )
     end = start + selectors.SEARCH_PAGE_SIZE
     return SearchOutcome(

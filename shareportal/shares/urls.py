@@ -15,6 +15,11 @@ urlpatterns = [
     path("s/<share_id:share_id>/folder/<file_id:file_id>/", views.folder, name="folder"),
     path("s/<share_id:share_id>/file/<file_id:file_id>/", views.file, name="file"),
     path("s/<share_id:share_id>/search/", views.search, name="search"),
+    # Signing in and saving into one's own drive: top-level pages only, never in the embed
+    # view (the drive's sign-in pages cannot be framed, and the frame's cookies are its own).
+    path("s/<share_id:share_id>/signin/", views.signin, name="signin"),
+    path("s/<share_id:share_id>/save/", views.save, name="save"),
+    path("s/<share_id:share_id>/save/<str:ref>/", views.saved, name="saved"),
     path("s/<share_id:share_id>/download/<file_id:file_id>/", views.download, name="download"),
     path("s/<share_id:share_id>/zip/", views.zip_start, name="zip_start"),
     path("s/<share_id:share_id>/zip/<str:ref>/", views.zip_progress, name="zip"),

@@ -23,6 +23,7 @@ from django.views.decorators.http import (
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect
 
+from shareportal.dashboard.forms import Picker
 from shareportal.display import file_icon, shown_name
 from shareportal.http import HtmxHttpRequest
 from shareportal.jinja2 import render_block
@@ -30,7 +31,7 @@ from shareportal.pds import errors
 from shareportal.pds.ids import is_file_id
 from shareportal.pds.types import AnonymousShare, FileItem, Page
 
-from . import archives, rendering
+from . import archives, rendering, saving
 from .datahosts import data_url_trusted
 from .decorators import pds_problems
 from .embedding import (
@@ -74,6 +75,8 @@ from .services import (
     share_search,
     share_token_held,
     share_unlock_throttled,
+    visitor_of,
+    visitor_signin_start,
 )
 from .stale import StalePage
 from .throttling import Throttled, ThrottleUnavailable
@@ -153,6 +156,8 @@ def share(request: HtmxHttpRequest, *, share_id: str) -> HttpResponse:
         return _rows(request, share_id=share_id, folder_id=None, listing=listing)
     shared = share_for_landing(request=request, share_id=share_id)
     facts = ShareFacts.of(shared)
+    if facts.require_login and visitor_of(request) is None:
+        return _signin_landing(request, shared)
     if facts.locked and not share_token_held(request=request, share_id=share_id):
         # A `msg` share asks for its code (which brings its password along), others for
         # their password.
@@ -165,6 +170,39 @@ def share(request: HtmxHttpRequest, *, share_id: str) -> HttpResponse:
         "listing": _listing_ctx(request, facts=facts, folder_id=None, page=page, listing=listing),
     }
     return render(request, "shares/share.html", ctx)
+
+
+def _signin_landing(request: HttpRequest, shared: AnonymousShare) -> HttpResponse:
+    """A `require_login` share to a signed-out visitor: its public facts and "Sign in to open".
+
+    The sign-in link is the top-level share page's (never the embed view's): the drive's
+    sign-in pages cannot be framed, so inside the frame it opens in a new tab.
+    """
+    landing = reverse("shares:share", args=[shared.share_id])
+    wanted = _next_url(request, shared.share_id)
+    ctx = {
+        "share": shared,
+        "signin_url": _signin_url(shared.share_id, landing if is_embed_path(wanted) else wanted),
+    }
+    return render(request, "shares/share.html", ctx)
+
+
+def _signin_url(share_id: str, next_url: str) -> str:
+    """The share's own sign-in address, coming back to `next_url` (a page of the share)."""
+    return f"{reverse('shares:signin', args=[share_id])}?{urlencode({'next': next_url})}"
+
+
+@require_GET
+def signin(request: HttpRequest, *, share_id: str) -> HttpResponse:
+    """Sign in to the drive (the dashboard's OAuth flow) and come back to the share's page.
+
+    `next` must be a page of this share (`_next_url`): never another site or another share.
+    Already signed in (here or in the dashboard: one session), the visitor goes straight back.
+    """
+    next_url = _next_url(request, share_id)
+    if visitor_of(request) is not None:
+        return HttpResponseRedirect(next_url)
+    return HttpResponseRedirect(visitor_signin_start(request=request, next_url=next_url))
 
 
 @vary_on_headers("HX-Request")
@@ -485,8 +523,13 @@ def _listing_ctx(
         "is_continuation": bool(data["marker"]),
         # Seconds since the drive showed this page, when it is failing now; else None.
         "stale_for": page.age if isinstance(page, StalePage) else None,
-        # Rows get a checkbox for "Download selected" when the share allows downloads.
-        "pickable": not facts.disable_download,
+        # Rows get a checkbox for "Download selected" when the share allows downloads, and for
+        # "Save to my drive" when it allows saving (not in the embed view: signing in and the
+        # destination picker are the top-level pages').
+        "downloadable": not facts.disable_download,
+        "savable": not facts.disable_save and not is_embed_path(request.path),
+        "pickable": not facts.disable_download
+        or (not facts.disable_save and not is_embed_path(request.path)),
         "first_page": f"{here}?{urlencode(order)}",
         "columns": [
             _column(key, label, here=here, sort=data["sort"], direction=data["dir"])
@@ -632,3 +675,75 @@ def zip_file(request: HttpRequest, *, share_id: str, ref: str) -> HttpResponse:
         )
         return problem_response(request, "untrusted_host", status=502, share_id=share_id)
     return HttpResponseRedirect(task.url)
+
+
+# "Save to my drive" (saving.py): a signed-in visitor copies items into their own drive.
+
+
+def _picks(data) -> tuple[list[str], list[str]]:
+    """The folders and files picked (the listing's checkboxes), ids of the right shape only."""
+    folders = [i for i in data.getlist("pick_folder") if is_file_id(i)]
+    files = [i for i in data.getlist("pick_file") if is_file_id(i)]
+    return folders, files
+
+
+@vary_on_headers("HX-Request")
+@require_http_methods(["GET", "HEAD", "POST"])
+@pds_problems
+def save(request: HtmxHttpRequest, *, share_id: str) -> HttpResponse:
+    """Choose a folder of your drive for the items picked (GET), then save them there (POST).
+
+    The destination picker is the dashboard's (`Picker`: the trail of folders from the top of
+    the drive, carried in the form); a signed-out visitor signs in first and comes back here.
+    """
+    facts = share_facts_get(share_id=share_id)
+    if facts.disable_save:
+        return problem_response(request, "disabled_save", status=403, share_id=share_id)
+    data = request.POST if request.method == "POST" else request.GET
+    folders, files = _picks(data)
+    picked = folders + files
+    if not picked or len(picked) > saving.MAX_ITEMS:
+        return problem_response(request, "save_pick", status=400, share_id=share_id)
+    if visitor_of(request) is None:
+        back = request.get_full_path() if request.method != "POST" else _share_landing(share_id)
+        return HttpResponseRedirect(_signin_url(share_id, back))
+    picker = Picker.from_post(data)
+    if request.method == "POST":
+        name = picker.trail[-1][1] if picker.trail else ""
+        ref = saving.save_start(
+            request=request,
+            facts=facts,
+            file_ids=picked,
+            to_parent_file_id=picker.folder_id,
+            folder_name=name,
+        )
+        return HttpResponseRedirect(reverse("shares:saved", args=[share_id, ref]), status=303)
+    page = saving.drive_folders(request=request, folder_id=picker.folder_id, marker=picker.marker)
+    ctx = {
+        "facts": facts,
+        "picker": picker,
+        "folders": [item for item in page.items if item.is_folder],
+        "next_marker": page.next_marker,
+        "picked_folders": folders,
+        "picked_files": files,
+    }
+    return render(request, "shares/save.html", ctx)
+
+
+def _share_landing(share_id: str) -> str:
+    return reverse("shares:share", args=[share_id])
+
+
+@vary_on_headers("HX-Request")
+@require_GET
+@pds_problems
+def saved(request: HtmxHttpRequest, *, share_id: str, ref: str) -> HttpResponse:
+    """How the save is coming along (folders are copied as tasks); htmx polls, a page refreshes."""
+    facts = share_facts_get(share_id=share_id)
+    if visitor_of(request) is None:
+        return HttpResponseRedirect(_signin_url(share_id, request.get_full_path()))
+    outcome = saving.saved_get(request=request, facts=facts, ref=ref)
+    ctx = {"facts": facts, "saved": outcome}
+    if request.htmx:
+        return render_block(request, "shares/saved.html", "progress", ctx)
+    return render(request, "shares/saved.html", ctx)

@@ -141,15 +141,15 @@ def test_each_state_of_a_share_has_its_own_page_and_status(
     assert "Traceback" not in page
 
 
-def test_a_share_for_signed_in_members_says_so_instead_of_blaming_the_drive(client, pds):
+def test_a_share_for_signed_in_members_offers_signing_in_instead_of_blaming_the_drive(client, pds):
     add_share(pds, SHARE, has_pwd=False, require_login=True)
-    add_error(pds, "share_link/get_share_token", 401, "AccessTokenInvalid")
 
     response = client.get(f"/s/{SHARE}/")
 
-    assert response.status_code == 403
+    assert response.status_code == 200
     page = response.content.decode()
     assert "only for people signed in to the drive" in page
+    assert "Sign in to open" in page
     assert "cannot be reached" not in page
 
 
