@@ -1,0 +1,50 @@
+"""A signed-out visitor signs in to open a require_login share, then saves it into their drive."""
+
+import pytest
+
+from tests.browser.pages import file_rows, screenshot
+
+pytestmark = pytest.mark.browser
+
+
+def drive_sign_in(page, product, user_name: str) -> None:
+    """The drive's own sign-in and consent pages, as the visitor sees them."""
+    page.get_by_label("User name").fill(user_name)
+    page.get_by_label("Password", exact=True).fill(product.demo["users"][user_name]["password"])
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("heading", name="Allow access?").wait_for()
+    page.get_by_role("button", name="Allow").click()
+
+
+def test_a_visitor_signs_in_to_open_the_login_share_and_saves_its_folder_into_their_drive(
+    new_context, product, console_problems
+):
+    link = product.share_url("login")
+    visitor = new_context().new_page()
+    visitor.goto(link)
+    assert visitor.get_by_role("heading", name="Team handbook").is_visible()
+    assert visitor.get_by_role("heading", name="only for people signed in").is_visible()
+    assert file_rows(visitor) == []
+    screenshot(visitor, "share-signin", full_page=True)
+
+    visitor.get_by_role("link", name="Sign in to open").click()
+    visitor.wait_for_url(f"{product.pds.url}/v2/oauth/authorize?**")
+    drive_sign_in(visitor, product, "bob")
+    visitor.wait_for_url(link)
+    assert file_rows(visitor) == ["Team handbook"]
+
+    # Save the folder: pick it, choose the top of the drive, and wait for the copy.
+    visitor.get_by_label("Select Team handbook").check()
+    visitor.get_by_role("button", name="Save to my drive").click()
+    visitor.get_by_role("heading", name="Save to my drive").wait_for()
+    assert visitor.get_by_role("button", name="Bob's recipes").is_visible()  # his own folder
+    screenshot(visitor, "share-save-picker", full_page=True)
+    visitor.get_by_role("button", name="Save into My drive").click()
+    visitor.get_by_text("Saved 1 item to the top of your drive").wait_for()
+
+    # The copy is in bob's drive: the dashboard's picker shows it, with what was inside.
+    visitor.goto("/dashboard/shares/new/")
+    visitor.get_by_role("button", name="Open the folder Team handbook").click()
+    visitor.get_by_label("welcome.md").wait_for()
+    assert visitor.get_by_label("Templates", exact=True).is_visible()
+    assert console_problems == []
