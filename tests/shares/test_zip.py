@@ -100,7 +100,14 @@ def test_a_share_without_downloads_offers_no_zip(client, pds):
     add_token(pds, SHARE)
     add_list(pds, [file_json(FILE_ID, "a.txt")])
     page = client.get(f"/s/{SHARE}/").content.decode()
-    assert "pick_file" not in page and 'name="all"' not in page
+    assert "Download selected" not in page and 'name="all"' not in page
+    # The checkboxes stay for "Save to my drive"; with saving off too, there are none.
+    assert "Save to my drive" in page
+    add_share(pds, "bBvciMEXKRz", disable_download=True, disable_save=True)
+    add_token(pds, "bBvciMEXKRz")
+    add_list(pds, [file_json(FILE_ID, "a.txt")])
+    page = client.get("/s/bBvciMEXKRz/").content.decode()
+    assert "pick_file" not in page and "Save to my drive" not in page
     pds.reset()
     assert client.post(START, {"pick_file": FILE_ID}).status_code == 403
 
