@@ -53,6 +53,20 @@ def open_folder(page, product: Product) -> None:
     page.wait_for_url("**/folder/**")
 
 
+def file_preview(name: str, *folders: str):
+    """The preview page of `name`, reached by its link in its folder."""
+
+    def visit(page, product: Product) -> None:
+        page.goto(product.share_url("open"))
+        for folder in folders:
+            with page.expect_navigation():
+                page.locator("a[href*='/folder/']", has_text=folder).first.click()
+        with page.expect_navigation():
+            page.locator("a[href*='/file/']", has_text=name).first.click()
+
+    return visit
+
+
 def big_folder_more(page, product: Product) -> None:
     page.goto(product.share_url("big"))
     page.get_by_role("link", name="1,200 files").click()
@@ -133,6 +147,8 @@ PAGES = [
     Check("share code form", demo_share("msg")),
     Check("open by code", lambda page, product: page.goto("/open/")),
     Check("folder", open_folder),
+    Check("preview of an image", file_preview("beach.png", "Trip to the coast", "Photos")),
+    Check("preview of Markdown", file_preview("README.md", "Trip to the coast")),
     Check("big folder after Load more", big_folder_more),
     Check("search results", search_results),
     Check("zip progress", zip_progress),
