@@ -351,7 +351,9 @@ class PdsClient:
         )
         return parse.async_task(data)
 
-    def report_event(self, *, share_id: str, share_token: str, sub_type: str) -> None:
+    def report_event(
+        self, *, share_id: str, share_token: str, sub_type: str, access_token: str = ""
+    ) -> None:
         """Tell PDS what a visitor of a share did, so that the share's counters move.
 
         See docs/pds-api.md#share_linkreport_event. `sub_type` is one of `SHARE_EVENTS`. A
@@ -364,7 +366,13 @@ class PdsClient:
             "event_type": "share_link",
             "share_link": {"share_id": share_id, "sub_type": sub_type},
         }
-        self._call("share_link/report_event", body, share_token=share_token, empty_ok=True)
+        self._call(
+            "share_link/report_event",
+            body,
+            share_token=share_token,
+            access_token=access_token,
+            empty_ok=True,
+        )
 
     def read_data_head(self, url: str, *, max_bytes: int) -> DataHead:
         """The first `max_bytes` of a file, from its signed data URL on the data host.

@@ -198,9 +198,11 @@ def file_neighbours(
     return Neighbours(previous if found else None, None)
 
 
-def preview_report(*, share_id: str, token: str) -> None:
+def preview_report(*, share_id: str, token: str, access_token: str = "") -> None:
     """Count one preview of the share; LimitReached past its preview limit."""
-    get_client().report_event(share_id=share_id, share_token=token, sub_type="preview")
+    get_client().report_event(
+        share_id=share_id, share_token=token, sub_type="preview", access_token=access_token
+    )
 
 
 def file_head_read(*, url: str) -> DataHead:

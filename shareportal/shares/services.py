@@ -544,9 +544,8 @@ def preview_count(*, request: HttpRequest, facts: ShareFacts) -> None:
     share_call(
         request=request,
         facts=facts,
-        # report_event takes the share token alone (docs/pds-api.md#share_linkreport_event).
-        call=lambda token, _access_token: selectors.preview_report(
-            share_id=facts.share_id, token=token
+        call=lambda token, access_token: selectors.preview_report(
+            share_id=facts.share_id, token=token, access_token=access_token
         ),
     )
 
