@@ -11,6 +11,7 @@ from datetime import datetime
 
 from django.utils import timezone
 from django.utils.translation import gettext, ngettext
+from markupsafe import Markup
 
 from shareportal.pds.types import FileItem
 
@@ -48,6 +49,23 @@ _BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
 def shown_name(name: str) -> str:
     """A name from PDS as we show it: without bidi controls (still to be escaped)."""
     return _BIDI_CONTROLS.sub("", name) if name else ""
+
+
+# Where a long name may wrap besides its spaces: after the separators of file names, which
+# browsers do not break at by themselves (a hyphen they do), unless it ends the name.
+_BREAK_AFTER = re.compile(r"(?<=[._+~,)\]}-])(?=.)")
+_WBR = Markup("<wbr>")
+
+
+def breakable(name: str) -> Markup:
+    """`name` escaped, with a `<wbr>` after each separator: "IMG_2041.final.jpg" wraps as
+    "IMG_ / 2041. / final. / jpg" on a narrow screen, never in the middle of a word.
+
+    `Markup.join` escapes every piece; only the `<wbr>`s between them are markup.
+    """
+    if not name:
+        return Markup()
+    return _WBR.join(_BREAK_AFTER.split(name))
 
 
 def file_icon(item: FileItem) -> str:

@@ -22,7 +22,7 @@ from jinja2 import Environment, pass_context
 from jinja2.runtime import Context
 from jinja2_fragments import render_block as render_jinja2_block
 
-from shareportal.display import relative_time, shown_name
+from shareportal.display import breakable, relative_time, shown_name
 from shareportal.shares.datahosts import data_url_trusted
 from shareportal.shares.embedding import url_namespace
 
@@ -83,6 +83,7 @@ def environment(**options: object) -> Environment:
         initial=initial,
         trusted=trusted,
         shown=shown_name,
+        breakable=breakable,
     )
     return env
 

@@ -44,20 +44,31 @@ class ShareCodeForm(forms.Form):
         return code
 
 
+def view_of(value: str | None) -> str:
+    """How a listing is laid out, kept in the URL (`?view=grid`): tiles, or else a table of rows.
+
+    Anything but "grid" is the list: an old or mistyped link still shows the files.
+    """
+    return "grid" if value == "grid" else "list"
+
+
 class ListingForm(forms.Form):
-    """`?sort=name&dir=asc&marker=...`: every part optional, anything else refused."""
+    """`?sort=name&dir=asc&marker=...&view=grid`: every part optional, anything else refused
+    (but an unknown `view`, which falls back to the list)."""
 
     sort = forms.ChoiceField(
         choices=[(key, key) for key in ORDER_BY], required=False, initial="name"
     )
     dir = forms.ChoiceField(choices=[("asc", "asc"), ("desc", "desc")], required=False)
     marker = forms.CharField(max_length=MARKER_MAX_LENGTH, required=False, strip=False)
+    view = forms.CharField(required=False)
 
     def clean(self) -> dict:
         super().clean()
         data = self.cleaned_data
         data["sort"] = data.get("sort") or "name"
         data["dir"] = data.get("dir") or "asc"
+        data["view"] = view_of(data.get("view"))
         return data
 
 
@@ -67,7 +78,9 @@ SEARCH_MAX_LENGTH = 200
 
 
 class SearchForm(forms.Form):
-    """`?q=words&marker=...` (or `&start=N` for the walk's later pages): what to look for."""
+    """`?q=words&marker=...` (or `&start=N` for the walk's later pages): what to look for.
+
+    `view` is the results' layout, as for `ListingForm`."""
 
     q = forms.CharField(
         label=_("Search this share"),
@@ -79,6 +92,10 @@ class SearchForm(forms.Form):
     )
     marker = forms.CharField(max_length=MARKER_MAX_LENGTH, required=False, strip=False)
     start = forms.IntegerField(min_value=0, max_value=WALK_MAX_ITEMS, required=False)
+    view = forms.CharField(required=False)
+
+    def clean_view(self) -> str:
+        return view_of(self.cleaned_data.get("view"))
 
     def clean_q(self) -> str:
         text = self.cleaned_data["q"]

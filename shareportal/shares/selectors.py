@@ -12,8 +12,9 @@ from typing import NamedTuple
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils import formats, timezone
+from markupsafe import Markup
 
-from shareportal.display import file_icon, shown_name
+from shareportal.display import breakable, file_icon, shown_name
 from shareportal.pds import errors
 from shareportal.pds.client import get_client
 from shareportal.pds.ids import is_file_id
@@ -79,6 +80,7 @@ class Row(NamedTuple):
     """
 
     name: str  # without bidi controls
+    label: Markup  # the name escaped, with places to wrap it (`display.breakable`)
     icon: str
     folder_href: str  # the folder's page; "" for a file
     file_href: str  # the file's preview page; "" for a folder
@@ -226,7 +228,7 @@ def download_url_get(
 
 
 def listing_rows(
-    *, facts: ShareFacts, items: list[FileItem], current_app: str = "shares"
+    *, facts: ShareFacts, items: list[FileItem], current_app: str = "shares", view_query: str = ""
 ) -> list[Row]:
     """The rows of a listing page, as the active language and time zone show them.
 
@@ -239,7 +241,8 @@ def listing_rows(
     `file/<id>/` and `download/<id>/` in `s/<share_id>/`), so the share's URL is reversed once
     per page rather than once per row; file ids are checked against `ids.FILE_ID`, with nothing
     to quote.
-    `current_app` is the namespace instance the links stay in (`embed` inside the embed view).
+    `current_app` is the namespace instance the links stay in (`embed` inside the embed view),
+    and `view_query` ("?view=grid" or "") keeps the listing's layout on the folders' links.
     """
     share_url = reverse("shares:share", args=[facts.share_id], current_app=current_app)
     previews = not facts.disable_preview
@@ -255,11 +258,13 @@ def listing_rows(
         day = updated.date() if updated else None
         if day and day not in days:
             days[day] = formats.date_format(day, "SHORT_DATE_FORMAT")
+        name = shown_name(item.name)
         rows.append(
             Row(
-                name=shown_name(item.name),
+                name=name,
+                label=breakable(name),
                 icon=file_icon(item),
-                folder_href=f"{share_url}folder/{item.file_id}/" if folder else "",
+                folder_href=f"{share_url}folder/{item.file_id}/{view_query}" if folder else "",
                 file_href="" if folder else f"{share_url}file/{item.file_id}/",
                 thumbnail=item.thumbnail
                 if image and item.thumbnail and data_url_trusted(item.thumbnail, origins=origins)
@@ -403,18 +408,29 @@ def highlight_parts(name: str, text: str) -> list[tuple[str, bool]]:
 
 
 def search_rows(
-    *, facts: ShareFacts, hits: list[SearchHit], text: str, current_app: str = "shares"
+    *,
+    facts: ShareFacts,
+    hits: list[SearchHit],
+    text: str,
+    current_app: str = "shares",
+    view_query: str = "",
 ) -> list[SearchRow]:
     """The rows of a page of results, each with its folder path linked, highlighted by `text`.
 
-    `current_app` is the namespace instance the links stay in, as for `listing_rows`.
+    `current_app` and `view_query` are the namespace instance and the layout the links keep,
+    as for `listing_rows`.
     """
     share_url = reverse("shares:share", args=[facts.share_id], current_app=current_app)
-    rows = listing_rows(facts=facts, items=[hit.item for hit in hits], current_app=current_app)
+    rows = listing_rows(
+        facts=facts,
+        items=[hit.item for hit in hits],
+        current_app=current_app,
+        view_query=view_query,
+    )
     found = []
     for hit, row in zip(hits, rows, strict=True):
-        places = [Place(shown_name(facts.name), share_url)] + [
-            Place(shown_name(name), f"{share_url}folder/{file_id}/")
+        places = [Place(shown_name(facts.name), share_url + view_query)] + [
+            Place(shown_name(name), f"{share_url}folder/{file_id}/{view_query}")
             for file_id, name in hit.parent_path
         ]
         parent = hit.item.parent_file_id
@@ -422,8 +438,8 @@ def search_rows(
             place_href = places[-1].href
         elif parent not in ("", "root") and is_file_id(parent):
             # A drive that does not say the path: the folder's own page still says it.
-            place_href = f"{share_url}folder/{parent}/"
+            place_href = f"{share_url}folder/{parent}/{view_query}"
         else:
-            place_href = share_url
+            place_href = share_url + view_query
         found.append(SearchRow(row, highlight_parts(row.name, text), places, place_href))
     return found

@@ -50,6 +50,7 @@ from .forms import (
     PasswordForm,
     SearchForm,
     ShareCodeForm,
+    view_of,
 )
 from .problems import pds_problem_response, problem_response
 from .selectors import (
@@ -168,6 +169,7 @@ def share(request: HtmxHttpRequest, *, share_id: str) -> HttpResponse:
         "share": shared,
         "facts": facts,
         "listing": _listing_ctx(request, facts=facts, folder_id=None, page=page, listing=listing),
+        **_view_ctx(listing.cleaned_data["view"]),
     }
     return render(request, "shares/share.html", ctx)
 
@@ -225,6 +227,7 @@ def folder(request: HtmxHttpRequest, *, share_id: str, file_id: str) -> HttpResp
         "listing": _listing_ctx(
             request, facts=facts, folder_id=file_id, page=page, listing=listing
         ),
+        **_view_ctx(listing.cleaned_data["view"]),
     }
     return render(request, "shares/folder.html", ctx)
 
@@ -272,7 +275,12 @@ def search(request: HtmxHttpRequest, *, share_id: str) -> HttpResponse:
     """Files of the whole share whose name contains the words; htmx asks for the next results."""
     form = SearchForm(request.GET)
     facts = share_facts_get(share_id=share_id)
-    ctx: dict = {"facts": facts, "form": form, "q": request.GET.get("q", "")[:SEARCH_MAX_LENGTH]}
+    ctx: dict = {
+        "facts": facts,
+        "form": form,
+        "q": request.GET.get("q", "")[:SEARCH_MAX_LENGTH],
+        **_view_ctx(view_of(request.GET.get("view"))),
+    }
     if not form.is_valid():
         return render(request, "shares/search.html", ctx | {"results": None}, status=400)
     data = form.cleaned_data
@@ -295,17 +303,28 @@ def _results_ctx(
     """What the results need: the rows, the next page's link, and what the walk did."""
     namespace = url_namespace(request)
     here = reverse("shares:search", args=[facts.share_id], current_app=namespace)
+    data = form.cleaned_data
+    view = _view_ctx(data["view"])
+    asked = {"q": text, **view["view_param"]}
     next_page = ""
     if outcome.next_marker:
-        next_page = f"{here}?{urlencode({'q': text, 'marker': outcome.next_marker})}"
+        next_page = f"{here}?{urlencode({**asked, 'marker': outcome.next_marker})}"
     elif outcome.next_start is not None:
-        next_page = f"{here}?{urlencode({'q': text, 'start': outcome.next_start})}"
-    data = form.cleaned_data
+        next_page = f"{here}?{urlencode({**asked, 'start': outcome.next_start})}"
+    rows = search_rows(
+        facts=facts,
+        hits=outcome.hits,
+        text=text,
+        current_app=namespace,
+        view_query=view["view_query"],
+    )
     return {
-        "rows": search_rows(facts=facts, hits=outcome.hits, text=text, current_app=namespace),
+        "rows": rows,
+        "view": data["view"],
         "next_page": next_page,
         "is_continuation": bool(data["marker"] or data["start"]),
-        "first_page": f"{here}?{urlencode({'q': text})}",
+        "first_page": f"{here}?{urlencode(asked)}",
+        "view_links": _view_links(here, {"q": text}, data["view"]),
         "walked": outcome.walked,
         "walk_complete": outcome.walk_complete,
         "walk_listings": WALK_MAX_LISTINGS,
@@ -500,6 +519,35 @@ def _rows(
     return render_block(request, "shares/listing.html", "rows", {"listing": listing_ctx})
 
 
+def _view_ctx(view: str) -> dict:
+    """What keeps the listing's layout on every link of the page: breadcrumbs, folders, search.
+
+    The list is the default and adds nothing to a URL.
+    """
+    grid = view == "grid"
+    return {
+        "view": view,
+        "view_query": "?view=grid" if grid else "",
+        "view_param": {"view": "grid"} if grid else {},
+    }
+
+
+def _view_links(here: str, query: dict, view: str) -> list[dict]:
+    """The "List | Grid" switch: this page in each layout, the current one marked."""
+    return [
+        {
+            "key": key,
+            "label": label,
+            "url": f"{here}?{urlencode({**query, **_view_ctx(key)['view_param']})}",
+            "current": key == view,
+        }
+        for key, label in VIEW_LABELS
+    ]
+
+
+VIEW_LABELS = (("list", _lazy("List")), ("grid", _lazy("Grid")))
+
+
 def _listing_ctx(
     request: HttpRequest,
     *,
@@ -516,10 +564,19 @@ def _listing_ctx(
     else:
         here = reverse("shares:share", args=[facts.share_id], current_app=namespace)
     order = {"sort": data["sort"], "dir": data["dir"]}
+    view = _view_ctx(data["view"])
+    keep = {**order, **view["view_param"]}
+    rows = listing_rows(
+        facts=facts, items=page.items, current_app=namespace, view_query=view["view_query"]
+    )
     return {
-        "rows": listing_rows(facts=facts, items=page.items, current_app=namespace),
+        "rows": rows,
+        "view": data["view"],
+        "view_links": _view_links(
+            here, {**order, **({"marker": data["marker"]} if data["marker"] else {})}, data["view"]
+        ),
         "next_marker": page.next_marker,
-        "next_page": f"{here}?{urlencode({**order, 'marker': page.next_marker})}",
+        "next_page": f"{here}?{urlencode({**keep, 'marker': page.next_marker})}",
         "is_continuation": bool(data["marker"]),
         # Seconds since the drive showed this page, when it is failing now; else None.
         "stale_for": page.age if isinstance(page, StalePage) else None,
@@ -530,9 +587,16 @@ def _listing_ctx(
         "savable": not facts.disable_save and not is_embed_path(request.path),
         "pickable": not facts.disable_download
         or (not facts.disable_save and not is_embed_path(request.path)),
-        "first_page": f"{here}?{urlencode(order)}",
+        "first_page": f"{here}?{urlencode(keep)}",
         "columns": [
-            _column(key, label, here=here, sort=data["sort"], direction=data["dir"])
+            _column(
+                key,
+                label,
+                here=here,
+                sort=data["sort"],
+                direction=data["dir"],
+                view_param=view["view_param"],
+            )
             for key, label in COLUMNS
         ],
     }
@@ -541,14 +605,16 @@ def _listing_ctx(
 COLUMNS = (("name", _lazy("Name")), ("size", _lazy("Size")), ("modified", _lazy("Modified")))
 
 
-def _column(key: str, label: str | Promise, *, here: str, sort: str, direction: str) -> dict:
+def _column(
+    key: str, label: str | Promise, *, here: str, sort: str, direction: str, view_param: dict
+) -> dict:
     """A sortable column header: a click sorts by it, or flips the direction if it already is."""
     current = key == sort
     flipped = "desc" if current and direction == "asc" else "asc"
     return {
         "key": key,
         "label": label,
-        "url": f"{here}?{urlencode({'sort': key, 'dir': flipped})}",
+        "url": f"{here}?{urlencode({'sort': key, 'dir': flipped, **view_param})}",
         "aria_sort": ("ascending" if direction == "asc" else "descending") if current else "",
     }
 
