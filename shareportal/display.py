@@ -53,7 +53,7 @@ def shown_name(name: str) -> str:
 
 # Where a long name may wrap besides its spaces: after the separators of file names, which
 # browsers do not break at by themselves (a hyphen they do), unless it ends the name.
-_BREAK_AFTER = re.compile(r"(?<=[._+~,)\]}-])(?=.)")
+_BREAK_AFTER = re.compile(r"(?<=[._+~,-])(?=.)")
 _WBR = Markup("<wbr>")
 
 

@@ -427,3 +427,33 @@ def test_the_embed_views_pages_have_no_wcag_aa_violations(sites, browser, langua
         assert_no_violations(page, f"embedded folder ({language})")
     finally:
         context.close()
+
+
+def test_the_grid_view_works_inside_the_frame_and_fits_a_phone(sites, watched):
+    context, problems, _, _ = watched
+    page = context.new_page()
+    page.set_viewport_size({"width": 420, "height": 900})
+    page.goto(sites.host + "/")
+    page.evaluate("document.querySelector('iframe').width = 390")
+    frame = page.frame_locator("iframe")
+    frame.get_by_label("Password", exact=True).fill(PASSWORD)
+    frame.get_by_role("button", name="Open").click()
+
+    frame.get_by_role("navigation", name="Layout").get_by_role("link", name="Grid").click()
+    frame.locator("li.tile").first.wait_for()
+    frame.get_by_role("link", name="1,200 files").click()
+    frame.locator("h1.folder-title").wait_for()
+    embedded = page.frames[1]
+    embedded.wait_for_url("**/folder/**view=grid")
+    assert embedded.url.startswith(f"{sites.portal}/e/{sites.share_id}/folder/")
+    first = frame.locator(".tile__name").all_inner_texts()
+    frame.get_by_role("button", name="Load more").click()
+    frame.locator("li.tile").nth(len(first)).wait_for()
+    assert len(frame.locator("li.tile").all()) == 2 * len(first) == 100
+    # The full page it offers is the same grid, outside the frame.
+    full = frame.get_by_role("link", name="Open in a new tab")
+    assert "view=grid" in full.get_attribute("href")
+    assert full.get_attribute("href").startswith(f"/s/{sites.share_id}/folder/")
+    embedded.wait_for_function("() => document.documentElement.clientWidth === 390")
+    assert embedded.evaluate("document.documentElement.scrollWidth") <= 390
+    assert problems == [], "\n".join(problems)

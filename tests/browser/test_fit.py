@@ -130,13 +130,14 @@ def test_every_page_fits_the_window_and_its_controls_are_big_enough_to_touch(
     addresses += _dashboard_pages(product)
     wide, small = [], []
 
-    for address in addresses:
+    for number, address in enumerate(addresses):
         page.goto(address)
         # Everything loaded (the favicon too), so that the next page aborts nothing.
         page.wait_for_load_state("networkidle")
         wide.append(_too_wide(page))
         if device is PHONE:
             small += _small_controls(page)
+            screenshot(page, f"fit/phone-{number:02d}", full_page=True)
 
     assert [w for w in wide if w] == [], "\n".join(wide)
     assert small == [], "\n".join(small)

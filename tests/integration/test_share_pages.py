@@ -25,7 +25,8 @@ def rows(page: str) -> list[dict]:
         download = DOWNLOAD_LINK.search(row)
         found.append(
             {
-                "name": html.unescape(NAME.search(row).group(1)),
+                # The name as read: without the places it may wrap at.
+                "name": html.unescape(NAME.search(row).group(1).replace("<wbr>", "")),
                 "folder": folder and folder.group(1),
                 "download": download and download.group(1),
             }

@@ -8,7 +8,7 @@ import pytest
 pytestmark = pytest.mark.django_db
 
 RESULT = re.compile(r'<tr class="file-row search-row">(.*?)</tr>', re.S)
-NAME = re.compile(r'<span class="file-name__text">.*?<bdi>(.*?)</bdi>', re.S)
+NAME = re.compile(r'<span class="file-name__text"[^>]*>.*?<bdi>(.*?)</bdi>', re.S)
 PLACE = re.compile(r'<a href="([^"]+)" class="place">(.*?)</a>', re.S)
 NEXT_PAGE = re.compile(r'<a class="button no-js-only" href="([^"]+)">Next page</a>')
 
