@@ -36,6 +36,8 @@ CONTROLS = ", ".join(
         ".picker__item label",
         ".field--check label",
         ".embed-bar__open",
+        ".language-switch a",
+        ".language-switch button",
     )
 )
 
@@ -93,6 +95,7 @@ def _visitor_pages(page, product) -> list[str]:
     assert started.status == 303, started.text()
     return [
         "/",
+        "/open/",  # the share code form
         product.share_url("open"),
         product.share_url("open") + "?view=grid",
         folder,
