@@ -67,6 +67,14 @@ def file_preview(name: str, *folders: str):
     return visit
 
 
+def photos_in_the_grid(page, product: Product) -> None:
+    open_folder(page, product)
+    page.locator("a[href*='/folder/']", has_text="Photos").first.click()
+    page.wait_for_url("**/folder/**")
+    page.locator(".view-switch__link--grid").click()
+    page.wait_for_url("**view=grid")
+
+
 def big_folder_more(page, product: Product) -> None:
     page.goto(product.share_url("big"))
     page.get_by_role("link", name="1,200 files").click()
@@ -149,6 +157,7 @@ PAGES = [
     Check("folder", open_folder),
     Check("preview of an image", file_preview("beach.png", "Trip to the coast", "Photos")),
     Check("preview of Markdown", file_preview("README.md", "Trip to the coast")),
+    Check("folder in the grid view", photos_in_the_grid),
     Check("big folder after Load more", big_folder_more),
     Check("search results", search_results),
     Check("zip progress", zip_progress),
