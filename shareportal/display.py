@@ -8,6 +8,7 @@ One way of saying how far a time is ("in 7 days", "7 天后"), rounded as people
 import math
 import re
 from datetime import datetime
+from urllib.parse import urlsplit
 
 from django.utils import timezone
 from django.utils.translation import gettext, ngettext
@@ -141,3 +142,55 @@ def relative_time(value: datetime | None, now: datetime | None = None) -> str:
     unit, count = _rounded(abs(seconds))
     words = _future(unit, count) if seconds > 0 else _past(unit, count)
     return words % {"count": count}
+
+
+# Web addresses in an owner's text (a share's description): http and https only, so that no
+# other scheme (javascript:, data:, ...) can become a link. An address ends at a space, a
+# quote or an angle bracket; punctuation that ends a sentence is not part of it.
+_LINK = re.compile(r"\bhttps?://[^\s<>\"'`\x00-\x1f\x7f]+", re.IGNORECASE)
+_LINK_TRAILING = ".,;:!?*_~"
+
+
+def text_links(text: str) -> list[tuple[str, str]]:
+    """`text` (without bidi controls) cut into `(text, href)` pieces, href "" for plain text.
+
+    Cutting the text, never writing markup, leaves every piece to the template's escaping, as
+    search highlighting does. A closing bracket ends an address unless it closes one opened
+    inside it ("(see https://example.com/a_(b))").
+    """
+    text = shown_name(text)
+    parts: list[tuple[str, str]] = []
+    at = 0
+    for match in _LINK.finditer(text):
+        address = _link_end(match.group())
+        if not _is_web_address(address):
+            continue
+        if match.start() > at:
+            parts.append((text[at : match.start()], ""))
+        parts.append((address, address))
+        at = match.start() + len(address)
+    if at < len(text):
+        parts.append((text[at:], ""))
+    return parts
+
+
+_OPENING = {")": "(", "]": "[", "}": "{"}
+
+
+def _link_end(address: str) -> str:
+    while address:
+        last = address[-1]
+        unbalanced = last in _OPENING and address.count(last) > address.count(_OPENING[last])
+        if last not in _LINK_TRAILING and not unbalanced:
+            break
+        address = address[:-1]
+    return address
+
+
+def _is_web_address(address: str) -> bool:
+    try:
+        parts = urlsplit(address)
+        host = parts.hostname
+    except ValueError:  # a broken IPv6 literal, a port that is not a number
+        return False
+    return parts.scheme.lower() in ("http", "https") and bool(host)

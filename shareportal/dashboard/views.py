@@ -19,6 +19,7 @@ from django.views.decorators.vary import vary_on_headers
 from shareportal.http import HtmxHttpRequest
 from shareportal.pds import errors
 from shareportal.pds.types import FileItem, Page, ShareLink
+from shareportal.qr import qr_svg
 
 from . import auth, forms, oauth, selectors, services
 from .auth import OwnerHttpRequest, owner_required
@@ -31,7 +32,6 @@ from .problems import (
     problem_response,
     trouble_words,
 )
-from .qr import qr_svg
 
 OAUTH_ERROR_CODE = re.compile(r"[a-z_]{1,64}")
 

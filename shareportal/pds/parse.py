@@ -160,6 +160,7 @@ def anonymous_share(data: Json, *, share_id: str) -> AnonymousShare:
     return AnonymousShare(
         share_id=share_id,
         share_name=_text(data, "share_name", required=True),
+        description=_text(data, "description"),
         creator_id=_text(data, "creator_id"),
         creator_name=_text(data, "creator_name"),
         creator_phone=_text(data, "creator_phone"),

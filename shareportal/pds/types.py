@@ -53,6 +53,10 @@ class AnonymousShare:
         """Whether visitors open it with its share code (`share_policy` "msg")."""
         return self.share_policy == "msg"
 
+    # "" when PDS does not say: its specs leave it out, the embedded drive sends it. A default,
+    # so that facts cached before the field existed still read (as "") after an upgrade.
+    description: str = ""
+
 
 @dataclass(frozen=True)
 class ShareToken:

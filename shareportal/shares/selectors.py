@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import formats, timezone
 from markupsafe import Markup
 
-from shareportal.display import breakable, file_icon, shown_name
+from shareportal.display import breakable, file_icon, shown_name, text_links
 from shareportal.pds import errors
 from shareportal.pds.client import get_client
 from shareportal.pds.ids import is_file_id
@@ -50,6 +50,7 @@ class ShareFacts:
     # Only for users signed in to the drive: every call carries theirs (docs/pds-api.md).
     require_login: bool = False
     disable_save: bool = False
+    file_count: int | None = None  # the share's top items; None when PDS does not say
 
     @classmethod
     def of(cls, share: AnonymousShare) -> "ShareFacts":
@@ -62,12 +63,18 @@ class ShareFacts:
             needs_code=share.needs_code,
             require_login=share.require_login,
             disable_save=share.disable_save,
+            file_count=share.file_count,
         )
 
     @property
     def locked(self) -> bool:
         """Whether a visitor needs a token of their own: got with the password or the code."""
         return self.has_pwd or self.needs_code
+
+    @property
+    def single_item(self) -> bool:
+        """Whether the share is of one file or folder (as the drive counts its top items)."""
+        return self.file_count == 1
 
 
 class Row(NamedTuple):
@@ -96,6 +103,60 @@ class Row(NamedTuple):
 def share_get(*, share_id: str) -> AnonymousShare:
     """What anyone may know about the share before unlocking it."""
     return get_client().get_share_link_by_anonymous(share_id)
+
+
+class Allowance(NamedTuple):
+    """What a limited share still allows: `left` of `limit` (downloads, or previews)."""
+
+    left: int
+    limit: int
+
+
+def _allowance(*caps: tuple[int, int]) -> Allowance | None:
+    """The tightest of `(limit, used)` caps (a limit of 0 is no cap); None when none is set."""
+    set_caps = [Allowance(max(0, limit - used), limit) for limit, used in caps if limit > 0]
+    return min(set_caps, key=lambda cap: cap.left, default=None)
+
+
+class Story(NamedTuple):
+    """What the landing page tells of a share besides its name, worked out for the template."""
+
+    description: list[tuple[str, str]]  # (text, href); href "" for plain text
+    items: int | None  # how many items the page's listing stands for; None: not known
+    items_at_least: bool  # `items` is only those on the first page: there are more
+    downloads: Allowance | None  # None: no limit
+    previews: Allowance | None
+
+
+def share_story(
+    *, share: AnonymousShare, folder_page: Page[FileItem] | None, unlocked: bool
+) -> Story:
+    """The description, the number of items and what is left of the share's limits.
+
+    The items are the share's top ones as the drive counts them (`file_count`), or, for a share
+    of one folder opened on its landing page (`folder_page`), that folder's: the drive does not
+    count a folder's items, so only a first page that is the whole folder gives their number;
+    a longer one gives "N or more". No total size: the anonymous answer has none, and walking
+    the tree for one would cost a visitor a call per folder.
+    A share with a password or a share code tells its description only to visitors who
+    unlocked it.
+    """
+    locked = share.has_pwd or share.needs_code
+    if folder_page is None:
+        items, at_least = share.file_count, False
+    else:
+        items, at_least = len(folder_page.items), bool(folder_page.next_marker)
+    downloads = _allowance(
+        (share.download_limit, share.download_count),
+        (share.save_download_limit, share.download_count + share.save_count),
+    )
+    return Story(
+        description=text_links(share.description) if unlocked or not locked else [],
+        items=items,
+        items_at_least=at_least,
+        downloads=downloads,
+        previews=_allowance((share.preview_limit, share.preview_count)),
+    )
 
 
 def folder_page(
@@ -323,6 +384,23 @@ def search_page(
     return page
 
 
+def first_image(*, share_id: str, token: str) -> FileItem | None:
+    """The share's first image by name, anywhere in it, or None: for link previews.
+
+    One call: the drive's share search for images, or, on a drive without it, the share's top
+    items alone (a walk of the tree for a thumbnail would cost too much).
+    """
+    client = get_client()
+    try:
+        page = client.search_share_files(
+            share_id=share_id, share_token=token, query="category = 'image'", limit=1
+        )
+        items = [hit.item for hit in page.items]
+    except errors.SearchUnsupported:
+        items = client.list_files(share_id=share_id, share_token=token, limit=PAGE_SIZE).items
+    return next((i for i in items if not i.is_folder and i.category == "image"), None)
+
+
 class Walk(NamedTuple):
     """What the walk of a share found: every match in the order met, and whether it stopped
     at its limits before the share's end (then there may be more)."""
@@ -428,10 +506,13 @@ def search_rows(
         view_query=view_query,
     )
     found = []
+    # A share of one folder opens into it on its landing page: the share's place stands for
+    # that folder, which is not named a second time.
+    skip = 1 if facts.single_item else 0
     for hit, row in zip(hits, rows, strict=True):
         places = [Place(shown_name(facts.name), share_url + view_query)] + [
             Place(shown_name(name), f"{share_url}folder/{file_id}/{view_query}")
-            for file_id, name in hit.parent_path
+            for file_id, name in hit.parent_path[skip:]
         ]
         parent = hit.item.parent_file_id
         if hit.parent_path:

@@ -500,6 +500,67 @@ def folder_page_open(
     return page
 
 
+@dataclass(frozen=True)
+class Landing:
+    """What a landing page lists: the share's top items, or the contents of its one folder."""
+
+    page: Page[FileItem]
+    folder: Crumb | None  # the share's one folder, opened on its landing page; None: the top
+
+
+def landing_page_open(
+    *, request: HttpRequest, facts: ShareFacts, sort: str, direction: str, marker: str
+) -> Landing:
+    """One page of what the landing page lists: a share of one folder opens into it.
+
+    A visitor who opens a share of one folder wants its files, not a list of one folder to
+    click. The drive counts the share's top items (`file_count`); when that is one, the top
+    is listed once to learn whether it is a folder, and remembered with the share's folders,
+    so later pages list the folder straight away.
+    """
+    order = {"sort": sort, "direction": direction, "marker": marker}
+    folder = single_folder_known(facts=facts)
+    if folder is None and facts.single_item:
+        top = folder_page_open(request=request, facts=facts, folder_id=None, **order)
+        only = top.items[0] if len(top.items) == 1 and not marker else None
+        if only is None or not only.is_folder:
+            return Landing(page=top, folder=None)
+        folder = Crumb(file_id=only.file_id, name=only.name)
+    if folder is None:
+        return Landing(
+            page=folder_page_open(request=request, facts=facts, folder_id=None, **order),
+            folder=None,
+        )
+    page = folder_page_open(request=request, facts=facts, folder_id=folder.file_id, **order)
+    return Landing(page=page, folder=folder)
+
+
+def single_folder_known(*, facts: ShareFacts) -> Crumb | None:
+    """The one folder of a share of one folder, if it has been seen listed; else None."""
+    if not facts.single_item:
+        return None
+    top = [(k, v[0]) for k, v in folders_known(share_id=facts.share_id).items() if v[1] is None]
+    return Crumb(file_id=top[0][0], name=top[0][1]) if len(top) == 1 else None
+
+
+def first_image_thumbnail(*, request: HttpRequest, facts: ShareFacts) -> str:
+    """A fresh signed thumbnail URL of the share's first image, on a trusted host; "" if none.
+
+    Only for a share anyone may open (no password, no code, no sign-in) that shows previews: a link
+    preview is seen by whoever the link is pasted to.
+    """
+    if facts.locked or facts.require_login or facts.disable_preview:
+        return ""
+    image = share_call(
+        request=request,
+        facts=facts,
+        call=lambda token: selectors.first_image(share_id=facts.share_id, token=token),
+    )
+    if image is None or not image.thumbnail or not data_url_trusted(image.thumbnail):
+        return ""
+    return image.thumbnail
+
+
 def download_url_get(*, request: HttpRequest, facts: ShareFacts, file_id: str) -> DownloadUrl:
     """A signed URL to one file of the share, with the session's share token."""
     return share_call(

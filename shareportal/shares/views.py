@@ -30,6 +30,7 @@ from shareportal.jinja2 import render_block
 from shareportal.pds import errors
 from shareportal.pds.ids import is_file_id
 from shareportal.pds.types import AnonymousShare, FileItem, Page
+from shareportal.qr import qr_svg
 
 from . import archives, rendering, saving
 from .datahosts import data_url_trusted
@@ -57,9 +58,11 @@ from .selectors import (
     WALK_MAX_ITEMS,
     WALK_MAX_LISTINGS,
     ShareFacts,
+    Story,
     listing_rows,
     search_rows,
     share_get,
+    share_story,
 )
 from .services import (
     CodeNotThisShares,
@@ -68,7 +71,9 @@ from .services import (
     download_url_get,
     file_neighbours_get,
     file_open,
+    first_image_thumbnail,
     folder_page_open,
+    landing_page_open,
     preview_prepare,
     share_facts_get,
     share_for_landing,
@@ -81,6 +86,7 @@ from .services import (
 )
 from .stale import StalePage
 from .throttling import Throttled, ThrottleUnavailable
+from .unfurl import share_page_url, share_unfurl
 
 logger = logging.getLogger(__name__)
 
@@ -164,13 +170,21 @@ def share(request: HtmxHttpRequest, *, share_id: str) -> HttpResponse:
         # their password.
         form = ShareCodeForm() if facts.needs_code else PasswordForm()
         return _landing(request, shared, form=form, status=200)
-    page = folder_page_open(request=request, facts=facts, folder_id=None, **_order(listing))
+    landing = landing_page_open(request=request, facts=facts, **_order(listing))
+    story = share_story(
+        share=shared,
+        folder_page=landing.page if landing.folder else None,
+        unlocked=True,
+    )
     ctx = {
         "share": shared,
         "facts": facts,
-        "listing": _listing_ctx(request, facts=facts, folder_id=None, page=page, listing=listing),
+        "folder": landing.folder,
+        "listing": _listing_ctx(
+            request, facts=facts, folder_id=None, page=landing.page, listing=listing
+        ),
         **_view_ctx(listing.cleaned_data["view"]),
-    }
+    } | _story_ctx(request, shared, story)
     return render(request, "shares/share.html", ctx)
 
 
@@ -207,6 +221,40 @@ def signin(request: HttpRequest, *, share_id: str) -> HttpResponse:
     return HttpResponseRedirect(visitor_signin_start(request=request, next_url=next_url))
 
 
+def _story_ctx(request: HttpRequest, shared: AnonymousShare, story: Story) -> dict:
+    """What the landing page tells besides the listing: the story, the link, its unfurl tags."""
+    return {
+        "story": story,
+        "share_url": share_page_url(shared.share_id),
+        "qr_url": reverse("shares:qr", args=[shared.share_id]),
+        "unfurl": share_unfurl(shared),
+    }
+
+
+@require_safe
+@pds_problems
+def qr(request: HttpRequest, *, share_id: str) -> HttpResponse:
+    """The QR code of the share's canonical address: an SVG drawn here, no third party."""
+    share_facts_get(share_id=share_id)  # An unknown or ended share has no code: its problem page.
+    svg = qr_svg(share_page_url(share_id), title=_("QR code of the link to this share"))
+    return HttpResponse(svg, content_type="image/svg+xml")
+
+
+@require_safe
+@pds_problems
+def og_image(request: HttpRequest, *, share_id: str) -> HttpResponse:
+    """The share's preview image for link unfurlers: a redirect to a fresh signed thumbnail.
+
+    Its address stays the same (`unfurl.og_image_url`) while thumbnails' signatures expire.
+    404 when the share has no image, a password or a sign-in, or hides previews.
+    """
+    facts = share_facts_get(share_id=share_id)
+    thumbnail = first_image_thumbnail(request=request, facts=facts)
+    if not thumbnail:
+        return page_not_found(request)
+    return HttpResponseRedirect(thumbnail)
+
+
 @vary_on_headers("HX-Request")
 @require_safe
 @pds_problems
@@ -220,9 +268,16 @@ def folder(request: HtmxHttpRequest, *, share_id: str, file_id: str) -> HttpResp
     facts = share_facts_get(share_id=share_id)
     page = folder_page_open(request=request, facts=facts, folder_id=file_id, **_order(listing))
     crumbs = breadcrumbs_walk(request=request, facts=facts, folder_id=file_id)
+    # A share of one folder opens into it on its landing page, which the trail's first link
+    # (the share) already stands for: its folder is not named a second time.
+    trail = crumbs[1:] if facts.single_item else crumbs
+    if not trail:
+        landing = reverse("shares:share", args=[share_id], current_app=url_namespace(request))
+        query = request.GET.urlencode()
+        return HttpResponseRedirect(f"{landing}?{query}" if query else landing)
     ctx = {
         "facts": facts,
-        "crumbs": crumbs,
+        "crumbs": trail,
         "folder": crumbs[-1],
         "listing": _listing_ctx(
             request, facts=facts, folder_id=file_id, page=page, listing=listing
@@ -478,12 +533,14 @@ def _landing(
     form: PasswordForm | ShareCodeForm,
     status: int,
 ) -> HttpResponse:
+    story = share_story(share=shared, folder_page=None, unlocked=False)
     ctx = {
         "share": shared,
         "form": form,
         "asks_code": isinstance(form, ShareCodeForm),
         "next": _next_url(request, shared.share_id),
     }
+    ctx |= _story_ctx(request, shared, story)
     return render(request, "shares/share.html", ctx, status=status)
 
 
@@ -509,7 +566,12 @@ def _rows(
 ) -> HttpResponse:
     """The next rows of a listing, for htmx's "Load more": one PDS call."""
     facts = share_facts_get(share_id=share_id)
-    page = folder_page_open(request=request, facts=facts, folder_id=folder_id, **_order(listing))
+    if folder_id is None:
+        page = landing_page_open(request=request, facts=facts, **_order(listing)).page
+    else:
+        page = folder_page_open(
+            request=request, facts=facts, folder_id=folder_id, **_order(listing)
+        )
     if isinstance(page, StalePage):
         # Rows appended in place would not carry the notice: the whole page says it.
         return HttpResponseClientRedirect(request.get_full_path())
