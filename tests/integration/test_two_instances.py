@@ -115,8 +115,8 @@ def test_a_visitor_who_unlocks_on_one_instance_browses_the_share_on_the_other(in
 
     assert on_b.status_code == 200
     assert 'name="password"' not in on_b.text
-    # The share's folder, listed: a link into it.
-    assert f'href="{path}folder/' in on_b.text
+    # The share's one folder, opened on its landing page: a link to a file in it.
+    assert f'href="{path}download/' in on_b.text
     # B read the session A wrote from the database every instance shares, not from a copy in
     # Redis (which, failing open, could bring a sign-out back to life after an outage).
     session_key = browser.cookies["web_sessionid"]

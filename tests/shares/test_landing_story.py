@@ -167,6 +167,7 @@ def test_a_password_share_unfurls_with_a_generic_title_only(client, pds):
     assert "og:image" not in tags
     assert tags["twitter:card"] == "summary"
     head = page[: page.index("</head>")]
+    assert "<title>A shared file on shareportal</title>" in head
     assert "Secret plans" not in head
     assert "vault" not in head
     # Nor does the locked page itself tell the description.
