@@ -174,6 +174,17 @@ def test_a_password_share_unfurls_with_a_generic_title_only(client, pds):
     assert "vault" not in page
 
 
+def test_a_share_opened_by_its_code_unfurls_with_a_generic_title_only(client, pds):
+    add_share(pds, SHARE, share_policy="msg", share_name="Code only", description="Hush")
+
+    page = client.get(f"/s/{SHARE}/").content.decode()
+
+    head = page[: page.index("</head>")]
+    assert meta(page)["og:title"] == "A shared file on shareportal"
+    assert "Code only" not in head
+    assert "Hush" not in page
+
+
 def test_a_share_needing_a_sign_in_unfurls_with_a_generic_title_only(client, pds):
     add_share(pds, SHARE, require_login=True, description="Team only")
     add_token(pds, SHARE)
@@ -234,7 +245,13 @@ def test_og_image_is_a_404_for_a_thumbnail_on_an_untrusted_host(client, pds):
 
 
 @pytest.mark.parametrize(
-    "share", [{"has_pwd": True}, {"require_login": True}, {"disable_preview": True}]
+    "share",
+    [
+        {"has_pwd": True},
+        {"share_policy": "msg"},
+        {"require_login": True},
+        {"disable_preview": True},
+    ],
 )
 def test_og_image_is_a_404_for_guarded_shares_without_asking_for_files(client, pds, share):
     add_share(pds, SHARE, **share)
