@@ -22,6 +22,7 @@ from django.views.decorators.http import (
 )
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect
+from markupsafe import Markup
 
 from shareportal.dashboard.forms import Picker
 from shareportal.display import file_icon, shown_name
@@ -226,7 +227,8 @@ def _story_ctx(request: HttpRequest, shared: AnonymousShare, story: Story) -> di
     return {
         "story": story,
         "share_url": share_page_url(shared.share_id),
-        "qr_url": reverse("shares:qr", args=[shared.share_id]),
+        # segno writes the SVG from our own address alone (and escapes its title).
+        "qr_svg": Markup(qr_svg(share_page_url(shared.share_id)).decode()),  # noqa: S704
         "unfurl": share_unfurl(shared),
     }
 
