@@ -31,7 +31,7 @@ def test_the_open_share_tells_its_story_and_copies_its_link(
     copy.click()
     page.get_by_role("status").filter(has_text="Link copied.").wait_for()
     assert page.evaluate("navigator.clipboard.readText()") == product.share_url("open")
-    assert page.get_by_label("Link to this share").input_value() == product.share_url("open")
+    assert page.get_by_label("Link to this share", exact=True).input_value() == product.share_url("open")
     # Nothing sticks out of a phone's screen.
     assert page.evaluate("document.documentElement.scrollWidth") <= SIZES[size]["width"]
     screenshot(page, f"share-landing-{size}", full_page=True)
@@ -46,7 +46,7 @@ def test_without_the_clipboard_the_link_is_there_to_select(new_context, product,
     page.goto(product.share_url("open"))
 
     assert page.get_by_role("button", name="Copy link").count() == 0
-    field = page.get_by_label("Link to this share")
+    field = page.get_by_label("Link to this share", exact=True)
     field.focus()
     selected = page.evaluate(
         "() => { const f = document.activeElement;"
