@@ -31,7 +31,9 @@ def test_the_open_share_tells_its_story_and_copies_its_link(
     copy.click()
     page.get_by_role("status").filter(has_text="Link copied.").wait_for()
     assert page.evaluate("navigator.clipboard.readText()") == product.share_url("open")
-    assert page.get_by_label("Link to this share", exact=True).input_value() == product.share_url("open")
+    assert page.get_by_label("Link to this share", exact=True).input_value() == product.share_url(
+        "open"
+    )
     # Nothing sticks out of a phone's screen.
     assert page.evaluate("document.documentElement.scrollWidth") <= SIZES[size]["width"]
     screenshot(page, f"share-landing-{size}", full_page=True)
