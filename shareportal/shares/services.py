@@ -554,7 +554,9 @@ def first_image_thumbnail(*, request: HttpRequest, facts: ShareFacts) -> str:
     image = share_call(
         request=request,
         facts=facts,
-        call=lambda token: selectors.first_image(share_id=facts.share_id, token=token),
+        call=lambda token, access_token: selectors.first_image(
+            share_id=facts.share_id, token=token
+        ),
     )
     if image is None or not image.thumbnail or not data_url_trusted(image.thumbnail):
         return ""

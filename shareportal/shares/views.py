@@ -201,6 +201,7 @@ def _signin_landing(request: HttpRequest, shared: AnonymousShare) -> HttpRespons
         "share": shared,
         "signin_url": _signin_url(shared.share_id, landing if is_embed_path(wanted) else wanted),
     }
+    ctx |= _story_ctx(request, shared, share_story(share=shared, folder_page=None, unlocked=False))
     return render(request, "shares/share.html", ctx)
 
 
