@@ -5,7 +5,7 @@ The last pattern answers every other `/v2/` path with a PDS-shaped JSON 404.
 
 from django.urls import path, re_path
 
-from . import api
+from . import api, api_uploads
 
 urlpatterns = [
     path("share_link/create", api.share_link_create),
@@ -24,6 +24,10 @@ urlpatterns = [
     path("file/search", api.file_search),
     path("file/archive_files", api.file_archive_files),
     path("file/copy", api.file_copy),
+    path("file/create", api_uploads.file_create),
+    path("file/get_upload_url", api_uploads.file_get_upload_url),
+    path("file/list_uploaded_parts", api_uploads.file_list_uploaded_parts),
+    path("file/complete", api_uploads.file_complete),
     path("async_task/get", api.async_task_get),
     path("user/get", api.user_get),
     path("drive/list_my_drives", api.drive_list_my_drives),

@@ -136,3 +136,29 @@ def archive_verify(async_task_id: str, expires: str, signature: str) -> bool:
         return False
     expected = _signature(async_task_id, ARCHIVE_KIND, expires_at, "").encode()
     return hmac.compare_digest(expected, (signature or "").encode())
+
+
+# Upload parts (`uploads`) are signed like files, under a kind no file URL can carry, over the
+# upload and the part's number: a URL puts the bytes of that one part only.
+UPLOAD_KIND = "upload"
+
+
+def upload_url(request: HttpRequest, upload_id: str, part_number: int, expires: int) -> str:
+    """An absolute signed URL to PUT one part of an upload to, valid until `expires` (epoch s)."""
+    signature = _signature(f"{upload_id}/{part_number}", UPLOAD_KIND, expires, "")
+    path = reverse(
+        "localpds-upload-part", kwargs={"upload_id": upload_id, "part_number": part_number}
+    )
+    return f"{public_base(request)}{path}?e={expires}&s={signature}"
+
+
+def upload_verify(upload_id: str, part_number: int, expires: str, signature: str) -> bool:
+    """Whether a part URL's signature is ours and it has not expired."""
+    try:
+        expires_at = int(expires)
+    except (TypeError, ValueError):
+        return False
+    if expires_at < time.time():
+        return False
+    expected = _signature(f"{upload_id}/{part_number}", UPLOAD_KIND, expires_at, "").encode()
+    return hmac.compare_digest(expected, (signature or "").encode())

@@ -66,6 +66,9 @@ class Drive(models.Model):
     drive_name = models.CharField(max_length=1024, default="Default")
     description = models.CharField(max_length=1024, blank=True)
     total_size = models.BigIntegerField(default=0)
+    # The most bytes the drive may hold; 0 means no limit. Uploads past it are refused with
+    # `QuotaExhausted.Drive` (docs/pds-api.md#filecreate).
+    quota = models.BigIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -327,3 +330,37 @@ class ArchiveTask(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.state})"
+
+
+class Upload(models.Model):
+    """A file being uploaded: declared by `file/create`, finished by `file/complete`.
+
+    Until it is complete the file has no `File` row, so no listing, search or archive sees it;
+    its parts wait on disk under the data directory's `uploads/<upload_id>/`
+    (`localpds.uploads`). `file_id` is handed out at creation and becomes the file's.
+    """
+
+    upload_id = models.CharField(primary_key=True, max_length=64, default=new_user_id)
+    file_id = models.CharField(max_length=50, unique=True, default=new_file_id)
+    drive = models.ForeignKey(Drive, on_delete=models.CASCADE, related_name="+")
+    # None: the top of the drive.
+    parent = models.ForeignKey(
+        File, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    # Set for a visitor's upload: only a token of this share may go on with it.
+    share = models.ForeignKey(
+        ShareLink, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    # Set for an owner's upload: only this user (or an administrator) may go on with it.
+    user = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    name = models.CharField(max_length=1024)
+    check_name_mode = models.CharField(max_length=16)
+    size = models.BigIntegerField()
+    # The size of each part, in part-number order (part 1 first).
+    part_sizes = models.JSONField(default=list)
+    created_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.upload_id})"

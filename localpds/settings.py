@@ -7,6 +7,7 @@ LOG_LEVEL are shared. Nothing here is the portal's: the two meet only over HTTP.
 """
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
@@ -56,6 +57,13 @@ LOCALPDS_MAX_BODY_BYTES = env_int("LOCALPDS_MAX_BODY_BYTES", 1024 * 1024)
 # Past either the request is refused (400 ArchiveTooLarge) before any work.
 LOCALPDS_ARCHIVE_MAX_ENTRIES = env_int("LOCALPDS_ARCHIVE_MAX_ENTRIES", 10_000)
 LOCALPDS_ARCHIVE_MAX_BYTES = env_int("LOCALPDS_ARCHIVE_MAX_BYTES", 20 * 1024**3)
+# The largest file one upload (`file/create`) may declare, and the origins whose pages may PUT
+# upload parts to the drive from a browser (CORS on the part URLs; default: the portal's).
+LOCALPDS_MAX_UPLOAD_BYTES = env_int("LOCALPDS_MAX_UPLOAD_BYTES", 50 * 1024**3)
+LOCALPDS_UPLOAD_ORIGINS = env_list(
+    "LOCALPDS_UPLOAD_ORIGINS",
+    "{0.scheme}://{0.netloc}".format(urlsplit(LOCALPDS_PORTAL_URL)),
+)
 # The portal as an OAuth client of the drive, registered (or updated) by `seed_demo`; the
 # portal's PDS_OAUTH_CLIENT_ID / PDS_OAUTH_CLIENT_SECRET must say the same.
 LOCALPDS_OAUTH_CLIENT_ID = env_str("LOCALPDS_OAUTH_CLIENT_ID", "shareportal")
