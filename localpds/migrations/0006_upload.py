@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('localpds', '0004_archive_task'),
+        ('localpds', '0005_archivetask_copy'),
     ]
 
     operations = [
