@@ -208,17 +208,18 @@ def test_load_more_returns_only_the_next_rows(client, live_pds, portal_settings)
 
 
 def test_hostile_names_are_rendered_as_text(client, live_pds, portal_settings):
-    # A share of one folder: its landing page lists the folder, inside it is one more.
+    # The share's top holds two folders (hostile names, hostile contents): into the names.
     top = client.get(share_url(live_pds, "hostile")).content.decode()
-    inside = client.get(row(top, '"><svg onload=alert(1)>')["folder"]).content.decode()
+    inside = client.get(row(top, "Hostile names")["folder"]).content.decode()
+    deeper = client.get(row(inside, '"><svg onload=alert(1)>')["folder"]).content.decode()
 
-    for page in (top, inside):
+    for page in (top, inside, deeper):
         assert "<script>alert" not in page
         assert "<img src=x" not in page
         assert "<svg onload" not in page
         assert "<b>bits" not in page
     assert "&lt;script&gt;alert(&#34;share&#34;)&lt;/script&gt;" in top
-    names = {r["name"] for r in rows(top)}
+    names = {r["name"] for r in rows(inside)}
     assert 'Tom & Jerry\'s "best" <b>bits.txt' in names
     assert '"><svg onload=alert(1)>' in names
     # The right-to-left override that would show it as "invoiceexe.pdf" is not rendered.

@@ -315,7 +315,15 @@ def alice_tree() -> dict[str, list[Node]]:
 
 
 def bob_tree() -> dict[str, list[Node]]:
-    return {"bob": [folder("Bob's recipes", Node("pancakes.md", b"# Pancakes\n\nFlour, eggs.\n"))]}
+    return {
+        "bob": [
+            folder(
+                "Bob's recipes",
+                Node("pancakes.md", b"# Pancakes\n\nFlour, eggs.\n"),
+                folder("Desserts", Node("crepes.md", b"# Crepes\n\nThinner pancakes.\n")),
+            )
+        ]
+    }
 
 
 # ----- The shares' settings -----
