@@ -144,6 +144,10 @@ SIZES = {
     "wide": Size(960, 600),
 }
 DEFAULT_SIZE = SIZES["medium"]
+# The box a drive's thumbnails fit in, which oEmbed gives as the thumbnail's size: the embedded
+# drive's are at most 256 px on their longer side (PDS's default process, 128 px squares,
+# fits too). The portal never sees the picture itself, so it cannot be more exact.
+OEMBED_THUMBNAIL_SIZE = Size(256, 256)
 
 SHARE_PAGE = re.compile(rf"/[se]/(?P<share_id>{SHARE_ID_PATTERN})/(?:[^?#]*)")
 

@@ -37,6 +37,7 @@ from . import archives, rendering, saving
 from .datahosts import data_url_trusted
 from .decorators import pds_problems
 from .embedding import (
+    OEMBED_THUMBNAIL_SIZE,
     csrf_failure_response,
     embed_origins,
     embed_snippet,
@@ -87,7 +88,7 @@ from .services import (
 )
 from .stale import StalePage
 from .throttling import Throttled, ThrottleUnavailable
-from .unfurl import share_page_url, share_unfurl
+from .unfurl import og_image_url, share_is_public, share_page_url, share_unfurl
 
 logger = logging.getLogger(__name__)
 
@@ -452,7 +453,27 @@ def oembed(request: HttpRequest) -> HttpResponse:
         "width": size.width,
         "height": size.height,
     }
+    if share_is_public(shared) and _has_picture(request, shared):
+        # The share's own address of its first image's thumbnail (`og_image`), which stays
+        # valid while the signed URLs it redirects to expire (consumers keep answers for long).
+        answer |= {
+            "thumbnail_url": og_image_url(share_id),
+            "thumbnail_width": OEMBED_THUMBNAIL_SIZE.width,
+            "thumbnail_height": OEMBED_THUMBNAIL_SIZE.height,
+        }
     return JsonResponse(answer)
+
+
+def _has_picture(request: HttpRequest, shared: AnonymousShare) -> bool:
+    """Whether the share shows a first image to everyone (what `og_image` redirects to).
+
+    A drive failing here costs the answer its thumbnail, not the answer itself.
+    """
+    try:
+        return bool(first_image_thumbnail(request=request, facts=ShareFacts.of(shared)))
+    except errors.PdsError as exc:
+        errors.log_if_drive_failed(exc)
+        return False
 
 
 # What oEmbed's consumers are told when the drive refuses a share: nothing to embed (404),

@@ -1,12 +1,14 @@
 """oEmbed (`/oembed`) of share pages, and its discovery link on the pages that may be embedded."""
 
 import html
+import json
 
 import pytest
+import responses
 
 from shareportal.shares.embedding import SANDBOX, embed_sites_set
 
-from .stubs import add_error, add_list, add_share, add_token, calls_to
+from .stubs import DATA, add_error, add_list, add_share, add_token, calls_to, file_json, url
 
 pytestmark = pytest.mark.django_db
 
@@ -16,10 +18,19 @@ BASE = "https://share.example"
 
 
 @pytest.fixture(autouse=True)
-def embedding(settings):
+def embedding(settings, pds):
     settings.PUBLIC_BASE_URL = BASE
     settings.EMBED_ALLOWED_ORIGINS = [HOST]
     embed_sites_set(share_id=SHARE, origins=[HOST], by="u1")
+    # What oEmbed asks of an open share for its thumbnail: here, a share without images
+    # (`_images` changes the answer).
+    add_token(pds, SHARE)
+    _images(pds, [])
+
+
+def _images(pds, items: list[dict]) -> None:
+    """The drive's answer to the share search for images (`category = 'image'`)."""
+    pds.upsert(responses.POST, url("file/search"), json={"items": items, "next_marker": ""})
 
 
 def _oembed(client, **params):
@@ -199,3 +210,91 @@ def test_a_share_behind_a_password_or_a_code_keeps_its_name_and_has_no_thumbnail
     # Nothing of the share's files was asked for.
     assert calls_to(pds, "file/list") == []
     assert calls_to(pds, "share_link/get_share_token") == []
+
+
+# The thumbnail: the share's own address of its first image's thumbnail (`og-image`).
+
+THUMB = f"{DATA}/data/img1/thumbnail?sig=abc"
+
+
+def _picture(file_id: str = "img1", name: str = "beach.png", thumbnail: str = THUMB) -> dict:
+    return file_json(
+        file_id, name, category="image", content_type="image/png", thumbnail=thumbnail
+    ) | {"parent_path": []}
+
+
+def test_an_open_share_with_an_image_has_a_thumbnail_at_a_lasting_address(client, pds):
+    add_share(pds, SHARE)
+    _images(pds, [_picture()])
+
+    answer = _oembed(client).json()
+
+    assert answer["thumbnail_url"] == f"{BASE}/s/{SHARE}/og-image"
+    assert (answer["thumbnail_width"], answer["thumbnail_height"]) == (256, 256)
+    # Never the signed URL itself: it would expire long before consumers forget the answer.
+    assert "sig=" not in json.dumps(answer)
+    [search] = calls_to(pds, "file/search")
+    assert json.loads(search.request.body)["query"] == "category = 'image'"
+
+
+def test_the_thumbnail_address_redirects_to_a_fresh_signed_thumbnail(client, pds):
+    add_share(pds, SHARE)
+    _images(pds, [_picture()])
+
+    thumbnail_url = _oembed(client).json()["thumbnail_url"]
+    response = client.get(thumbnail_url.removeprefix(BASE))
+
+    assert response.status_code == 302
+    assert response["Location"] == THUMB
+    assert not response.cookies
+
+
+def test_an_open_share_without_images_has_no_thumbnail(client, pds):
+    add_share(pds, SHARE)
+
+    answer = _oembed(client).json()
+    page = client.get(f"/s/{SHARE}/og-image")
+
+    assert not {"thumbnail_url", "thumbnail_width", "thumbnail_height"} & answer.keys()
+    assert page.status_code == 404
+
+
+def test_a_thumbnail_on_a_host_we_do_not_trust_is_none(client, pds):
+    add_share(pds, SHARE)
+    _images(pds, [_picture(thumbnail="https://evil.example/x.png")])
+
+    assert "thumbnail_url" not in _oembed(client).json()
+    assert client.get(f"/s/{SHARE}/og-image").status_code == 404
+
+
+def test_a_share_that_hides_previews_has_no_thumbnail_and_is_not_searched(client, pds):
+    add_share(pds, SHARE, disable_preview=True)
+
+    answer = _oembed(client).json()
+
+    assert "thumbnail_url" not in answer
+    assert calls_to(pds, "file/search") == []
+
+
+@pytest.mark.parametrize("fields", [{"has_pwd": True}, {"share_policy": "msg"}])
+def test_a_password_or_code_share_with_an_image_has_no_thumbnail(client, pds, fields):
+    add_share(pds, SHARE, **fields)
+    _images(pds, [_picture()])
+
+    answer = _oembed(client).json()
+
+    assert not {"thumbnail_url", "thumbnail_width", "thumbnail_height"} & answer.keys()
+    assert client.get(f"/s/{SHARE}/og-image").status_code == 404
+    assert calls_to(pds, "file/search") == []
+    assert calls_to(pds, "share_link/get_share_token") == []
+
+
+def test_a_drive_failing_on_the_image_costs_the_answer_its_thumbnail_only(client, pds):
+    add_share(pds, SHARE)
+    pds.upsert(responses.POST, url("file/search"), status=500, json={"code": "InternalError"})
+
+    response = _oembed(client)
+
+    assert response.status_code == 200
+    assert response.json()["type"] == "rich"
+    assert "thumbnail_url" not in response.json()
