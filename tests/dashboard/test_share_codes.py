@@ -34,7 +34,11 @@ def test_the_list_has_a_copy_code_button_for_a_msg_share_only(owner, pds):
     assert "Copy code" in copy_button(page, escaped)
     assert f'id="share-code-{MSG}"' in page
     assert f'value="{escaped}"' in page
-    label = f'<label class="visually-hidden" for="share-code-{MSG}">Share code of By code</label>'
+    # The owner's name in its own direction, as in the row's link (<bdi>).
+    label = (
+        f'<label class="visually-hidden" for="share-code-{MSG}">'
+        "Share code of <bdi>By code</bdi></label>"
+    )
     assert label in page
     assert CODE not in page
     assert page.count("Copy code") == 1
