@@ -420,9 +420,9 @@ def test_the_embed_views_pages_have_no_wcag_aa_violations(sites, browser, langua
         assert_no_violations(page, f"embedded wrong password ({language})")
         field.fill(PASSWORD)
         button.click()
-        page.get_by_role("link", name="1,200 files").click()
-        page.locator("h1.folder-title").wait_for()
-        assert page.url.startswith(f"{sites.portal}/e/{sites.share_id}/folder/")
+        # A share of one folder opens straight into it, in the frame.
+        page.locator("tr.file-row").first.wait_for()
+        assert page.url.startswith(f"{sites.portal}/e/{sites.share_id}/")
         assert_no_violations(page, f"embedded folder ({language})")
     finally:
         context.close()
@@ -439,12 +439,11 @@ def test_the_grid_view_works_inside_the_frame_and_fits_a_phone(sites, watched):
     frame.get_by_role("button", name="Open").click()
 
     frame.get_by_role("navigation", name="Layout").get_by_role("link", name="Grid").click()
+    # The share of one folder opens straight into it: its tiles are the folder's files.
     frame.locator("li.tile").first.wait_for()
-    frame.get_by_role("link", name="1,200 files").click()
-    frame.locator("h1.folder-title").wait_for()
     embedded = page.frames[1]
-    embedded.wait_for_url("**/folder/**view=grid")
-    assert embedded.url.startswith(f"{sites.portal}/e/{sites.share_id}/folder/")
+    embedded.wait_for_url("**view=grid")
+    assert embedded.url.startswith(f"{sites.portal}/e/{sites.share_id}/")
     first = frame.locator(".tile__name").all_inner_texts()
     frame.get_by_role("button", name="Load more").click()
     frame.locator("li.tile").nth(len(first)).wait_for()
@@ -452,7 +451,7 @@ def test_the_grid_view_works_inside_the_frame_and_fits_a_phone(sites, watched):
     # The full page it offers is the same grid, outside the frame.
     full = frame.get_by_role("link", name="Open in a new tab")
     assert "view=grid" in full.get_attribute("href")
-    assert full.get_attribute("href").startswith(f"/s/{sites.share_id}/folder/")
+    assert full.get_attribute("href").startswith(f"/s/{sites.share_id}/")
     embedded.wait_for_function("() => document.documentElement.clientWidth === 390")
     assert embedded.evaluate("document.documentElement.scrollWidth") <= 390
     assert problems == [], "\n".join(problems)
