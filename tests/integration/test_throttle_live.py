@@ -141,7 +141,7 @@ def test_twenty_addresses_on_one_share_are_slowed_once_it_had_a_hundred(portal, 
     before = portal.drive.guesses()
 
     # 200 guesses: each of 20 visitors sends 10, on a share the others have not touched.
-    guess_in_threads(
+    statuses = guess_in_threads(
         [portal.url],
         portal.landing,
         [f"/s/{share_id}/"],
@@ -150,6 +150,10 @@ def test_twenty_addresses_on_one_share_are_slowed_once_it_had_a_hundred(portal, 
         address_of=lambda n: addresses[n],
     )
 
-    # 100 from all addresses together, then at most 3 more from each: never all 200.
+    # 100 from all addresses together, then at most 3 more from each: never all 200. A guess
+    # the portal gave up on (the drive too slow on a loaded machine: a 5xx page) still took
+    # its turn, so it counts among the 100 although the drive may not have seen it.
     reached = portal.drive.guesses() - before
-    assert 100 <= reached <= 100 + 20 * 3
+    gave_up = sum(1 for status in statuses if status >= 500)
+    assert 100 <= reached + gave_up
+    assert reached <= 100 + 20 * 3
