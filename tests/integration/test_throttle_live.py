@@ -155,5 +155,5 @@ def test_twenty_addresses_on_one_share_are_slowed_once_it_had_a_hundred(portal, 
     # its turn, so it counts among the 100 although the drive may not have seen it.
     reached = portal.drive.guesses() - before
     gave_up = sum(1 for status in statuses if status >= 500)
-    assert 100 <= reached + gave_up
+    assert reached + gave_up >= 100
     assert reached <= 100 + 20 * 3
