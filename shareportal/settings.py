@@ -274,7 +274,8 @@ SECURE_CSP = {
     "style-src": [CSP.SELF],
     "img-src": [CSP.SELF, "data:", *PDS_DATA_ORIGINS],
     "media-src": [CSP.SELF, *PDS_DATA_ORIGINS],
-    "connect-src": [CSP.SELF],
+    # Uploads: the browser PUTs file parts straight to the drive's signed URLs.
+    "connect-src": [CSP.SELF, *PDS_DATA_ORIGINS],
     "font-src": [CSP.SELF],
     "object-src": [CSP.NONE],
     "base-uri": [CSP.NONE],

@@ -126,6 +126,14 @@ WORDS_OF_ERROR: dict[type[errors.PdsError], tuple[str | Promise, str | Promise]]
         _("The drive did not accept this"),
         _("Go back, check what you entered and try again."),
     ),
+    errors.NameTaken: (
+        _("This name is taken"),
+        _("The folder already has a file of this name. Choose another name."),
+    ),
+    errors.QuotaExhausted: (
+        _("The drive is full"),
+        _("There is no room left in the drive for this. Free some space and try again."),
+    ),
     errors.RateLimited: (
         _("The drive is busy"),
         _("Too many requests right now. Try again in a moment."),

@@ -128,6 +128,10 @@ def error_from(
         return errors.LimitReached(message, kind=_kind(code, "LimitExceeded"), **common)
     if code.startswith("ShareLink.") and code.endswith("Disabled"):
         return errors.FeatureDisabled(message, kind=_kind(code, "Disabled"), **common)
+    if code.startswith("AlreadyExist"):
+        return errors.NameTaken(message, **common)
+    if code.startswith("QuotaExhausted"):
+        return errors.QuotaExhausted(message, **common)
     if code == "SharelinkCreateExceedDailyLimit":
         return errors.LimitReached(message, kind="create", **common)
     if code.startswith(("ForbiddenNoPermission.", "Forbidden.")):

@@ -36,6 +36,7 @@ from .types import (
     SharedByMsg,
     ShareLink,
     ShareToken,
+    UploadStarted,
     User,
 )
 
@@ -452,6 +453,59 @@ class PdsClient:
         if share_id and not access_token:
             raise ValueError("saving out of a share needs the user's access token")
         return parse.copy_result(self._call("file/copy", body | scope, **auth))
+
+    # Uploads (docs/pds-api.md#uploads). Writes: never retried.
+
+    def create_file(
+        self,
+        *,
+        parent_file_id: str,
+        name: str,
+        size: int,
+        part_sizes: list[int],
+        check_name_mode: str = "refuse",
+        share_id: str = "",
+        share_token: str = "",
+        drive_id: str = "",
+        access_token: str = "",
+    ) -> UploadStarted:
+        """Declare a file to upload and get a signed PUT URL per part.
+
+        See docs/pds-api.md#filecreate. Raises NameTaken (with `check_name_mode="refuse"`),
+        QuotaExhausted, FeatureDisabled (kind "upload": the share takes no uploads) and
+        InvalidParameter (a name or size the drive refuses).
+        """
+        body: dict[str, Any] = {
+            "parent_file_id": parent_file_id,
+            "name": name,
+            "type": "file",
+            "size": size,
+            "check_name_mode": check_name_mode,
+            "part_info_list": [
+                {"part_number": number, "part_size": part_size}
+                for number, part_size in enumerate(part_sizes, start=1)
+            ],
+        }
+        scope, auth = _scope(share_id, share_token, drive_id, access_token)
+        return parse.upload_started(self._call("file/create", body | scope, **auth))
+
+    def complete_file(
+        self,
+        *,
+        file_id: str,
+        upload_id: str,
+        share_id: str = "",
+        share_token: str = "",
+        drive_id: str = "",
+        access_token: str = "",
+    ) -> FileItem:
+        """Finish an upload whose parts are all PUT: the file exists from now on.
+
+        See docs/pds-api.md#filecomplete.
+        """
+        body = {"file_id": file_id, "upload_id": upload_id}
+        scope, auth = _scope(share_id, share_token, drive_id, access_token)
+        return parse.file_item(self._call("file/complete", body | scope, **auth))
 
     # Owners: who they are and their shares.
 

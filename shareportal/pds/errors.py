@@ -187,6 +187,19 @@ class FeatureDisabled(NoPermission):
         self.kind = kind
 
 
+class NameTaken(PdsError):
+    """409 AlreadyExist.File: the folder already has a file of that name (`check_name_mode`
+    `refuse`). Upload it again with `auto_rename` to keep both."""
+
+    status = 409
+
+
+class QuotaExhausted(PdsError):
+    """QuotaExhausted.Drive: the owner's drive has no room left for the file."""
+
+    status = 403
+
+
 class SearchUnsupported(PdsError):
     """The drive refused `file/search` through a share: a real PDS domain, which offers it to
     owners only (docs/pds-api.md#filesearch-through-a-share). The share pages walk the share's

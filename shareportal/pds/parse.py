@@ -24,6 +24,8 @@ from .types import (
     ShareLink,
     ShareToken,
     SkippedFile,
+    UploadPart,
+    UploadStarted,
     User,
 )
 
@@ -368,4 +370,25 @@ def async_task(data: Json) -> AsyncTask:
             )
             for item in skipped
         ),
+    )
+
+
+def upload_started(data: Json) -> UploadStarted:
+    """`file/create` (docs/pds-api.md#filecreate)."""
+    parts = data.get("part_info_list")
+    if not isinstance(parts, list) or not all(isinstance(part, dict) for part in parts):
+        raise _bad("part_info_list is not a list of parts")
+    return UploadStarted(
+        file_id=_required_id(data, "file_id"),
+        upload_id=_required_id(data, "upload_id"),
+        file_name=_text(data, "file_name") or _text(data, "name"),
+        parent_file_id=_text(data, "parent_file_id"),
+        parts=[
+            UploadPart(
+                part_number=_number(part, "part_number") or 0,
+                part_size=_number(part, "part_size") or 0,
+                upload_url=_required_id(part, "upload_url"),
+            )
+            for part in parts
+        ],
     )

@@ -260,3 +260,23 @@ class AsyncTask:
     @property
     def finished(self) -> bool:
         return self.state in ("Succeed", "PartialSucceed", "Failed")
+
+
+@dataclass(frozen=True)
+class UploadPart:
+    """One part of an upload: its bytes go by PUT to `upload_url` (signed, on the data host)."""
+
+    part_number: int
+    part_size: int
+    upload_url: str = field(repr=False)
+
+
+@dataclass(frozen=True)
+class UploadStarted:
+    """`file/create` (docs/pds-api.md#filecreate): where each part of the new file goes."""
+
+    file_id: str
+    upload_id: str
+    file_name: str  # the name the drive gives it (auto_rename may change it)
+    parent_file_id: str
+    parts: list[UploadPart]

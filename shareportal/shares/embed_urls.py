@@ -8,7 +8,7 @@ from django.urls import path
 
 from shareportal import converters  # noqa: F401  (registers <share_id:> and <file_id:>)
 
-from . import views
+from . import upload_views, views
 from .embedding import embeddable
 
 app_name = "shares"
@@ -24,6 +24,13 @@ urlpatterns = [
     ),
     # ZIP downloads inside the frame: the iframe's sandbox allows its forms and downloads.
     path("<share_id:share_id>/zip/", embeddable(views.zip_start), name="zip_start"),
+    # Uploads from inside the frame: JSON POSTs with the embed view's own CSRF cookie.
+    path("<share_id:share_id>/upload/", embeddable(upload_views.upload_start), name="upload_start"),
+    path(
+        "<share_id:share_id>/upload/complete/",
+        embeddable(upload_views.upload_complete),
+        name="upload_complete",
+    ),
     path("<share_id:share_id>/zip/<str:ref>/", embeddable(views.zip_progress), name="zip"),
     path("<share_id:share_id>/zip/<str:ref>/file/", embeddable(views.zip_file), name="zip_file"),
 ]

@@ -51,6 +51,8 @@ class ShareFacts:
     require_login: bool = False
     disable_save: bool = False
     file_count: int | None = None  # the share's top items; None when PDS does not say
+    # Visitors may upload into its folders (`enable_upload` or `creatable`).
+    enable_upload: bool = False
 
     @classmethod
     def of(cls, share: AnonymousShare) -> "ShareFacts":
@@ -64,6 +66,7 @@ class ShareFacts:
             require_login=share.require_login,
             disable_save=share.disable_save,
             file_count=share.file_count,
+            enable_upload=share.enable_upload,
         )
 
     @property

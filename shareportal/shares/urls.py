@@ -4,7 +4,7 @@ from django.urls import path
 
 from shareportal import converters  # noqa: F401  (registers <share_id:> and <file_id:>)
 
-from . import views
+from . import upload_views, views
 
 app_name = "shares"
 urlpatterns = [
@@ -24,6 +24,12 @@ urlpatterns = [
     path("s/<share_id:share_id>/save/<str:ref>/", views.saved, name="saved"),
     path("s/<share_id:share_id>/download/<file_id:file_id>/", views.download, name="download"),
     path("s/<share_id:share_id>/zip/", views.zip_start, name="zip_start"),
+    path("s/<share_id:share_id>/upload/", upload_views.upload_start, name="upload_start"),
+    path(
+        "s/<share_id:share_id>/upload/complete/",
+        upload_views.upload_complete,
+        name="upload_complete",
+    ),
     path("s/<share_id:share_id>/zip/<str:ref>/", views.zip_progress, name="zip"),
     path("s/<share_id:share_id>/zip/<str:ref>/file/", views.zip_file, name="zip_file"),
 ]

@@ -89,6 +89,7 @@ from .services import (
 from .stale import StalePage
 from .throttling import Throttled, ThrottleUnavailable
 from .unfurl import og_image_url, share_is_public, share_page_url, share_unfurl
+from .uploads import upload_context
 
 logger = logging.getLogger(__name__)
 
@@ -186,6 +187,7 @@ def share(request: HtmxHttpRequest, *, share_id: str) -> HttpResponse:
             request, facts=facts, folder_id=None, page=landing.page, listing=listing
         ),
         **_view_ctx(listing.cleaned_data["view"]),
+        "upload": upload_context(facts=facts, page=landing.page, folder=landing.folder),
     } | _story_ctx(request, shared, story)
     return render(request, "shares/share.html", ctx)
 
@@ -287,6 +289,7 @@ def folder(request: HtmxHttpRequest, *, share_id: str, file_id: str) -> HttpResp
             request, facts=facts, folder_id=file_id, page=page, listing=listing
         ),
         **_view_ctx(listing.cleaned_data["view"]),
+        "upload": upload_context(facts=facts, page=page, folder_id=file_id),
     }
     return render(request, "shares/folder.html", ctx)
 

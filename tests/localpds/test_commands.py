@@ -27,6 +27,7 @@ SHARE_KEYS = {
     "hostile",
     "msg",
     "login",
+    "upload",
 }
 
 
@@ -150,6 +151,8 @@ def test_seed_demo_shares_have_their_documented_states():
     assert shares["no_download"].disable_download
     assert shares["msg"].share_policy == "msg"
     assert shares["msg"].share_msg
+    assert shares["upload"].creatable
+    assert not shares["open"].creatable
     assert "<script>" in shares["hostile"].share_name
     assert "onerror" in shares["hostile"].description
     assert all(s.creator.user_name == "alice" for k, s in shares.items() if k != "bob")

@@ -56,6 +56,7 @@ SHARE_IDS = {
     "msg": "DemoMsg0008",
     "bob": "DemoBob0009",
     "login": "DemoLogn010",
+    "upload": "DemoUpload1",
 }
 
 LONG_NAME = ("A very long file name that keeps going and going " * 6)[:251] + ".txt"
@@ -311,6 +312,13 @@ def alice_tree() -> dict[str, list[Node]]:
                 folder("Templates", Node("report.txt", b"Title:\nSummary:\n")),
             )
         ],
+        # Visitors may add files here (enable_upload); what they add stays, seed or not.
+        "upload": [
+            folder(
+                "Drop box",
+                Node("How to add files.txt", b"Drop files on the page, or choose them.\n"),
+            )
+        ],
     }
 
 
@@ -341,6 +349,7 @@ def share_settings(key: str) -> dict[str, Any]:
         "cancelled_at": None,
         "disable_download": False,
         "require_login": False,
+        "creatable": False,
         "description": "",
     }
     specific: dict[str, dict[str, Any]] = {
@@ -369,6 +378,11 @@ def share_settings(key: str) -> dict[str, Any]:
         },
         "bob": {"share_name": "Bob's recipes"},
         "login": {"share_name": "Team handbook", "require_login": True},
+        "upload": {
+            "share_name": "Drop box",
+            "description": "Add your files for Alice here.",
+            "creatable": True,
+        },
     }
     return {**base, **specific[key]}
 
