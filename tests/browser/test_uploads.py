@@ -45,8 +45,10 @@ def test_a_visitor_uploads_two_files_with_progress_and_the_owner_sees_them(
             {"name": 'big "quoted" <i>.bin', "mimeType": "application/octet-stream", "buffer": big},
             {"name": "hello.txt", "mimeType": "text/plain", "buffer": b"hello, drive\n"},
         ],
+        # 6 MB crosses Playwright's pipe to the browser first: slow on a loaded machine.
+        timeout=60_000,
     )
-    page.get_by_text("All files are uploaded.").wait_for(timeout=30_000)
+    page.get_by_text("All files are uploaded.").wait_for(timeout=60_000)
     assert page.locator(".upload__item--done").count() == 2
     assert page.locator("#upload-overall").evaluate("bar => bar.value") == 100
     seen = page.evaluate("window.seenProgress")
