@@ -75,6 +75,16 @@ def photos_in_the_grid(page, product: Product) -> None:
     page.wait_for_url("**view=grid")
 
 
+def upload_share(view: str) -> Callable[[Any, Product], Any]:
+    """The upload share's landing page with its drop zone ready (the script has run)."""
+
+    def open_it(page, product: Product) -> None:
+        page.goto(product.share_url("upload") + ("?view=grid" if view == "grid" else ""))
+        page.locator(".upload__zone").wait_for()
+
+    return open_it
+
+
 def big_folder_more(page, product: Product) -> None:
     page.goto(product.share_url("big"))  # a share of one folder opens straight into it
     rows = page.locator("tr.file-row").count()
@@ -159,6 +169,8 @@ PAGES = [
     Check("big folder after Load more", big_folder_more),
     Check("search results", search_results),
     Check("zip progress", zip_progress),
+    Check("upload share with its drop zone", upload_share("list")),
+    Check("upload share in the grid view", upload_share("grid")),
     Check("view-only share", demo_share("no_download")),
     Check("hostile share", demo_share("hostile")),
     Check("404", lambda page, product: page.goto("/s/NoSuchShare1/")),

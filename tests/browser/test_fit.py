@@ -106,6 +106,8 @@ def _visitor_pages(page, product) -> list[str]:
         product.share_url("password"),  # its password form
         product.share_url("cancelled"),  # 410
         product.share_url("hostile"),
+        product.share_url("upload"),  # its drop zone
+        product.share_url("upload") + "?view=grid",
         "/no-such-page/",  # 404
         f"/e/{share}/",  # the embed view (its "https only" page here, over http)
     ]
