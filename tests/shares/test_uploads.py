@@ -89,6 +89,36 @@ def test_a_share_without_uploads_has_no_drop_zone(client, pds):
     assert "upload.js" not in page
 
 
+@pytest.mark.parametrize("view", ["list", "grid"])
+def test_a_share_without_uploads_has_no_drop_zone_on_its_folder_pages_in_either_view(
+    client, pds, view
+):
+    add_share(pds, "NoUpload002", share_name="Photos")
+    add_token(pds, "NoUpload002")
+    top = [file_json("d2", "Beach", folder=True), file_json("x1", "a.txt")]
+    add_list(pds, top, parent_file_id="root")
+    add_list(pds, [file_json("x2", "b.txt", parent="d2")], parent_file_id="d2")
+    assert client.get("/s/NoUpload002/").status_code == 200
+    response = client.get(f"/s/NoUpload002/folder/d2/?view={view}")
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "b.txt" in page
+    assert ('class="tiles"' in page) == (view == "grid")
+    assert "data-upload" not in page
+    assert "upload.js" not in page
+
+
+def test_the_grid_view_of_an_upload_share_has_its_drop_zone_too(visitor, pds):
+    add_list(pds, [file_json("d1", "Inbox", folder=True)], parent_file_id="root")
+    add_list(pds, [file_json("x1", "a.txt", parent="d1")], parent_file_id="d1")
+    response = visitor.get(f"/s/{SHARE}/?view=grid")
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert 'class="tiles"' in page
+    assert 'data-folder="d1"' in page
+    assert "js/upload.js" in page
+
+
 def test_a_folder_page_drops_into_that_folder(visitor, pds):
     add_list(pds, [file_json("x1", "a.txt", parent="d1")], parent_file_id="d1")
     page = visitor.get(f"/s/{SHARE}/folder/d1/").content.decode()
