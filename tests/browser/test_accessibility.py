@@ -165,6 +165,7 @@ PAGES = [
     Check("folder", open_folder),
     Check("preview of an image", file_preview("beach.png", "Trip to the coast", "Photos")),
     Check("preview of Markdown", file_preview("README.md", "Trip to the coast")),
+    Check("preview of code", file_preview("packing.py", "Trip to the coast")),
     Check("folder in the grid view", photos_in_the_grid),
     Check("big folder after Load more", big_folder_more),
     Check("search results", search_results),
