@@ -18,6 +18,7 @@ from django.forms.fields import BaseTemporalField
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.text import format_lazy
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from shareportal.origins import origin_parse
@@ -238,9 +239,25 @@ class ShareSettingsForm(forms.Form):
         name = PDS_FIELDS.get(exc.field, exc.field)
         if name == "expires_on" and self.cleaned_data.get("expiry") != CUSTOM:
             name = "expiry"
-        reason = exc.message or exc.code or _("the value is not accepted")
-        message = _("The drive refused this: %(reason)s") % {"reason": reason}
+        message = _("The drive refused this: %(reason)s") % {"reason": refusal_reason(exc)}
         self.add_error(name if name in self.fields else None, message)
+
+
+# What PDS's refusals of a field mean, in the owner's language: PDS words its messages in
+# English (the embedded drive and a real domain alike).
+REFUSAL_REASONS = {
+    "InvalidParameterMissing": _("a value is needed"),
+    "InvalidParameterOutOfRange": _("the value is outside what the drive accepts"),
+}
+
+
+def refusal_reason(exc: InvalidParameter) -> str:
+    """Why PDS refused a field: our own words for its code, else its message if in English."""
+    if known := REFUSAL_REASONS.get(exc.code):
+        return str(known)
+    if exc.message and (translation.get_language() or "en").startswith("en"):
+        return exc.message
+    return str(_("the value is not accepted"))
 
 
 # PDS's field names that the form spells differently.

@@ -404,3 +404,23 @@ def test_the_picker_draws_each_kind_with_the_icons_the_share_listings_use(owner,
     css = (Path(__file__).parents[2] / "static" / "css" / "site.css").read_text()
     for icon in icons:  # each has its picture in site.css
         assert f"img/icons/{icon}.svg" in css
+
+
+def test_pdss_refusal_is_in_the_owners_language_not_the_drives_english(owner, pds):
+    add_folder(pds, ROOT_ITEMS)
+    add_error(
+        pds,
+        "share_link/create",
+        400,
+        "InvalidParameterOutOfRange",
+        "The input parameter download_limit is out of range.",
+    )
+    add_error(pds, "share_link/create", 400, "InvalidParameter", "bad request")
+
+    range_page = owner.post(NEW, everything(), HTTP_ACCEPT_LANGUAGE="zh-Hans").content.decode()
+    other_page = owner.post(NEW, everything(), HTTP_ACCEPT_LANGUAGE="zh-Hans").content.decode()
+
+    assert "云盘拒绝了此操作：该值超出了云盘接受的范围" in range_page
+    assert "out of range" not in range_page
+    assert "云盘拒绝了此操作：该值不被接受" in other_page
+    assert "bad request" not in other_page
