@@ -16,9 +16,8 @@ from django import forms
 from django.conf import settings
 from django.forms.fields import BaseTemporalField
 from django.http import QueryDict
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import format_lazy
-from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from shareportal.origins import origin_parse
