@@ -173,6 +173,7 @@ PAGES = [
     Check("upload share with its drop zone", upload_share("list")),
     Check("upload share in the grid view", upload_share("grid")),
     Check("view-only share", demo_share("no_download")),
+    Check("sign-in share, signed out", demo_share("login")),
     Check("hostile share", demo_share("hostile")),
     Check("404", lambda page, product: page.goto("/s/NoSuchShare1/")),
     Check("410 expired", demo_share("expired")),
