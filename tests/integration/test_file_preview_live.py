@@ -19,12 +19,21 @@ PREVIEW = re.compile(r'<section class="preview preview--(\w+)"[^>]*>(.*?)</secti
 STEPS = re.compile(r'<nav class="file-steps"[^>]*>(.*?)</nav>', re.S)
 
 
+def read_name(markup: str) -> str:
+    """A name as read: without the places it may wrap at (<wbr>), entities read."""
+    return html.unescape(markup.replace("<wbr>", ""))
+
+
 def links(page: str, pattern: re.Pattern = FILE_LINK) -> dict[str, str]:
-    return {html.unescape(name): href for href, name in pattern.findall(page)}
+    return {read_name(name): href for href, name in pattern.findall(page)}
 
 
 def share_page(client, share_id: str, *folders: str) -> str:
-    """The share's landing page, or the folder reached by following `folders` by name."""
+    """The share's landing page, or the folder reached by following `folders` by name.
+
+    A share of one folder opens straight into it: its landing page is that folder's listing,
+    so a path into such a share starts below its folder.
+    """
     page = client.get(f"/s/{share_id}/").content.decode()
     for name in folders:
         page = client.get(links(page, FOLDER_LINK)[name]).content.decode()
@@ -58,7 +67,7 @@ def steps(response) -> dict[str, str]:
     if not found:
         return {}
     return {
-        rel: html.unescape(name)
+        rel: read_name(name)
         for rel, name in re.findall(r'rel="(prev|next)"[^>]*>.*?<bdi>(.*?)</bdi>', found.group(1))
     }
 
@@ -273,7 +282,7 @@ def new_share(live_pds, imported, **settings) -> str:
 def test_a_long_text_is_cut_at_512_kb_and_says_so(client, live_pds, portal_settings, imported):
     share_id = new_share(live_pds, imported)
 
-    response = open_file(client, share_id, "long.txt", "Preview tests")
+    response = open_file(client, share_id, "long.txt")
 
     kind, inner = preview_of(response)
     assert kind == "text"
@@ -287,7 +296,7 @@ def test_a_long_text_is_cut_at_512_kb_and_says_so(client, live_pds, portal_setti
 def test_a_short_text_is_not_said_to_be_cut(client, live_pds, portal_settings, imported):
     share_id = new_share(live_pds, imported)
 
-    _kind, inner = preview_of(open_file(client, share_id, "short.txt", "Preview tests"))
+    _kind, inner = preview_of(open_file(client, share_id, "short.txt"))
 
     assert "short and sweet" in inner
     assert "512 KB" not in inner
@@ -296,7 +305,7 @@ def test_a_short_text_is_not_said_to_be_cut(client, live_pds, portal_settings, i
 def test_a_binary_file_named_as_text_has_no_preview(client, live_pds, portal_settings, imported):
     share_id = new_share(live_pds, imported)
 
-    response = open_file(client, share_id, "binary.txt", "Preview tests")
+    response = open_file(client, share_id, "binary.txt")
 
     _kind, inner = preview_of(response)
     assert "There is no preview of this kind of file." in inner
@@ -306,7 +315,7 @@ def test_a_binary_file_named_as_text_has_no_preview(client, live_pds, portal_set
 
 def test_each_preview_is_counted_by_the_drive(client, live_pds, portal_settings, imported):
     share_id = new_share(live_pds, imported)
-    page = share_page(client, share_id, "Preview tests")
+    page = share_page(client, share_id)
 
     for _ in range(3):
         assert client.get(links(page)["short.txt"]).status_code == 200
@@ -318,7 +327,7 @@ def test_past_the_preview_limit_the_page_says_so_and_still_offers_the_download(
     client, live_pds, portal_settings, imported
 ):
     share_id = new_share(live_pds, imported, preview_limit=1)
-    page = share_page(client, share_id, "Preview tests")
+    page = share_page(client, share_id)
 
     first = client.get(links(page)["short.txt"])
     second = client.get(links(page)["short.txt"])
@@ -336,7 +345,7 @@ def test_a_share_without_previews_says_so_and_counts_nothing(
 ):
     share_id = new_share(live_pds, imported, disable_preview=True)
 
-    response = open_file(client, share_id, "short.txt", "Preview tests")
+    response = open_file(client, share_id, "short.txt")
 
     _kind, inner = preview_of(response)
     assert "The person who shared this turned previews off." in inner
@@ -351,7 +360,7 @@ def test_a_share_without_downloads_still_previews_and_says_saving_is_possible(
 ):
     share_id = new_share(live_pds, imported, disable_download=True)
 
-    response = open_file(client, share_id, "short.txt", "Preview tests")
+    response = open_file(client, share_id, "short.txt")
 
     assert "short and sweet" in preview_of(response)[1]
     page = response.content.decode()
@@ -380,7 +389,7 @@ def test_a_file_outside_the_share_is_not_found(client, live_pds, portal_settings
 
 def test_head_is_refused_because_a_preview_counts(client, live_pds, portal_settings, imported):
     share_id = new_share(live_pds, imported)
-    href = links(share_page(client, share_id, "Preview tests"))["short.txt"]
+    href = links(share_page(client, share_id))["short.txt"]
 
     assert client.head(href).status_code == 405
     assert facts(live_pds, share_id)["preview_count"] == 0
