@@ -53,6 +53,9 @@ def test_each_kind_of_file_is_previewed_cleanly(new_context, product, console_pr
             page.wait_for_function(f"({loaded})(document.querySelector('{selector}'))")
         assert page.get_by_role("link", name="Download", exact=True).is_visible()
         assert fits_the_width(page), f"{name} is wider than {width} px"
+        # Everything loaded (the favicon, the PDF viewer's own parts), so that the next page
+        # aborts nothing.
+        page.wait_for_load_state("networkidle")
 
     assert console_problems == []
 
@@ -93,5 +96,6 @@ def test_hostile_contents_run_nothing(new_context, product, console_problems):
         page.locator(".preview").wait_for()
         assert page.locator(".preview script, .preview img, .preview svg").count() == 0, name
         assert fits_the_width(page), name
+        page.wait_for_load_state("networkidle")  # So that the next page aborts nothing.
 
     assert console_problems == []
