@@ -135,6 +135,8 @@ def test_every_page_fits_the_window_and_its_controls_are_big_enough_to_touch(
     page.route("**/zip/*/file/", lambda route: route.fulfill(status=204))
     addresses = _visitor_pages(page, product)
     sign_in(page, product, "alice")
+    # The dashboard it lands on loads its favicon too before the first address cuts it short.
+    page.wait_for_load_state("networkidle")
     addresses += _dashboard_pages(product)
     wide, small = [], []
 
