@@ -31,20 +31,25 @@ def test_a_visitor_signs_in_to_open_the_login_share_and_saves_its_folder_into_th
     visitor.wait_for_url(f"{product.pds.url}/v2/oauth/authorize?**")
     drive_sign_in(visitor, product, "bob")
     visitor.wait_for_url(link)
-    assert file_rows(visitor) == ["Team handbook"]
+    # The share of one folder opens straight into it.
+    assert visitor.get_by_role("heading", level=1).inner_text() == "Team handbook"
+    assert file_rows(visitor) == ["Templates", "welcome.md"]
 
-    # Save the folder: pick it, choose the top of the drive, and wait for the copy.
-    visitor.get_by_label("Select Team handbook").check()
+    # Save what is in it: pick both, choose the top of the drive, and wait for the copy.
+    visitor.get_by_label("Select Templates").check()
+    visitor.get_by_label("Select welcome.md").check()
     visitor.get_by_role("button", name="Save to my drive").click()
     visitor.get_by_role("heading", name="Save to my drive").wait_for()
     assert visitor.get_by_role("button", name="Bob's recipes").is_visible()  # his own folder
     screenshot(visitor, "share-save-picker", full_page=True)
     visitor.get_by_role("button", name="Save into My drive").click()
-    visitor.get_by_text("Saved 1 item to the top of your drive").wait_for()
+    visitor.get_by_text("Saved 2 items to the top of your drive").wait_for()
 
-    # The copy is in bob's drive: the dashboard's picker shows it, with what was inside.
+    # The copies are in bob's drive: the dashboard's picker shows them at its top (where he
+    # had only his recipes), the folder with what was inside.
     visitor.goto("/dashboard/shares/new/")
-    visitor.get_by_role("button", name="Open the folder Team handbook").click()
     visitor.get_by_label("welcome.md").wait_for()
     assert visitor.get_by_label("Templates", exact=True).is_visible()
+    visitor.get_by_role("button", name="Open the folder Templates").click()
+    visitor.get_by_label("report.txt").wait_for()
     assert console_problems == []
