@@ -139,6 +139,15 @@ def dashboard(path: str) -> Callable[[Any, Product], Any]:
     return lambda page, product: page.goto(path.format(open=share_id(product, "open")))
 
 
+def save_picker(page, product: Product) -> None:
+    """Save to my drive: one item of the open share ticked, then the destination picker."""
+    page.goto(product.share_url("open"))
+    page.locator("input.pick").first.check()
+    with page.expect_navigation():
+        page.locator("button[formaction*='/save/']").click()
+    assert "/save/" in page.url and page.locator("form[method=post]").count() >= 1
+
+
 def new_share_with_errors(page, product: Product) -> None:
     """Nothing picked and a custom expiry with no date: two errors, one on a field."""
     page.goto("/dashboard/shares/new/")
@@ -174,6 +183,8 @@ PAGES = [
     Check("upload share in the grid view", upload_share("grid")),
     Check("view-only share", demo_share("no_download")),
     Check("sign-in share, signed out", demo_share("login")),
+    Check("sign-in share, signed in", demo_share("login"), signed_in=True),
+    Check("save to my drive, the picker", save_picker, signed_in=True),
     Check("hostile share", demo_share("hostile")),
     Check("404", lambda page, product: page.goto("/s/NoSuchShare1/")),
     Check("410 expired", demo_share("expired")),
