@@ -519,9 +519,17 @@ def file_list(request: HttpRequest, call: Call) -> dict:
         limit=_page_limit(body),
     )
     wire = file_wirer(
-        signer=dataurls.Signer(request, _url_expire_sec(body)), share=call.share, top_ids=top_ids
+        signer=dataurls.Signer(request, _url_expire_sec(body)),
+        share=call.share,
+        top_ids=top_ids,
+        url=bool(_extra_fields(body) & {"url", "*"}),
     )
     return {"items": [wire(row) for row in rows], "next_marker": next_marker}
+
+
+def _extra_fields(body: Body) -> set[str]:
+    """The extras a listing asks for in `fields` ("url", or "*" for all), as PDS reads it."""
+    return {name.strip() for name in body.string("fields", max_len=1000).split(",")} - {""}
 
 
 def _page_limit(body: Body) -> int:

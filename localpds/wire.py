@@ -259,10 +259,13 @@ def file_wirer(
     signer: dataurls.Signer,
     share: ShareLink | None = None,
     top_ids: frozenset[str] = frozenset(),
+    url: bool = True,
 ) -> Callable[[Mapping[str, Any]], dict]:
     """What turns a row of `FILE_FIELDS` and `FILE_TIMES` into a File, for each item listed.
 
-    See docs/pds-api.md#file-object.
+    See docs/pds-api.md#file-object. `url` (the preview URL) is an extra of `file/list`, sent
+    only when its `fields` asks for it, as PDS does: most listings never open a preview, and
+    signing one per item was most of a listing's cost.
 
     Through a share: `share_id` set, no `download_url`, and the shared top-level items report
     `parent_file_id: "root"` so their real parent stays private. What is the same for every
@@ -278,6 +281,7 @@ def file_wirer(
     download_urls = share is None
     folder = File.Type.FOLDER.value
     sign = signer.url
+    preview_urls = url
 
     def wire(row: Mapping[str, Any]) -> dict:
         file_id = row["file_id"]
@@ -315,7 +319,8 @@ def file_wirer(
             and content_type not in NO_THUMBNAIL_TYPES
             else ""
         )
-        data["url"] = sign(file_id, "preview") if previews else ""
+        if preview_urls:
+            data["url"] = sign(file_id, "preview") if previews else ""
         if download_urls:
             data["download_url"] = sign(file_id, "download")
         return data

@@ -95,7 +95,7 @@ class Row(NamedTuple):
     folder_href: str  # the folder's page; "" for a file
     file_href: str  # the file's preview page; "" for a folder
     thumbnail: str  # a signed thumbnail URL on a trusted host
-    preview_href: str  # a signed preview URL on a trusted host
+    preview_href: str  # an image's preview page (where previews are counted); "" otherwise
     download_href: str  # "" for folders and when the share disables downloads
     size: str  # "1.2 MB"; "" for folders and unknown sizes
     modified: str  # the day (SHORT_DATE_FORMAT), as file lists show it
@@ -333,9 +333,7 @@ def listing_rows(
                 thumbnail=item.thumbnail
                 if image and item.thumbnail and data_url_trusted(item.thumbnail, origins=origins)
                 else "",
-                preview_href=item.url
-                if image and item.url and data_url_trusted(item.url, origins=origins)
-                else "",
+                preview_href=f"{share_url}file/{item.file_id}/" if image else "",
                 download_href=f"{share_url}download/{item.file_id}/"
                 if downloads and not folder
                 else "",

@@ -243,7 +243,11 @@ def test_the_drive_sandboxes_html_and_svg_previews(client, live_pds, portal_sett
     ).json()
     items = live_pds.post(
         "file/list",
-        {"drive_id": owner_share["drive_id"], "parent_file_id": owner_share["file_id_list"][0]},
+        {
+            "drive_id": owner_share["drive_id"],
+            "parent_file_id": owner_share["file_id_list"][0],
+            "fields": "url",
+        },
         user="alice",
     ).json()["items"]
     for item in items:

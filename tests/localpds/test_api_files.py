@@ -60,7 +60,9 @@ def test_the_owner_lists_the_top_of_the_drive(alice, tree):
 
 
 def test_the_owner_lists_a_folder_with_the_file_wire_fields(alice, tree):
-    response = as_owner("list", alice, parent_file_id=tree.shared.file_id, order_by="name")
+    response = as_owner(
+        "list", alice, parent_file_id=tree.shared.file_id, order_by="name", fields="url"
+    )
 
     items = {item["name"]: item for item in response.json()["items"]}
     assert list(items) == ["photo.jpg", "sub", "top.txt"]
@@ -377,16 +379,53 @@ def test_share_id_without_a_token_is_refused(alice, tree):
 def test_a_share_listing_without_previews_carries_no_urls(alice, tree):
     share = make_share(alice, [tree.shared], disable_preview=True)
 
-    response = via_share("list", share, share_token_of(share), parent_file_id=tree.shared.file_id)
+    response = via_share(
+        "list", share, share_token_of(share), parent_file_id=tree.shared.file_id, fields="*"
+    )
 
-    for item in response.json()["items"]:
+    items = response.json()["items"]
+    assert {item["name"] for item in items} == {"photo.jpg", "sub", "top.txt"}
+    for item in items:
         assert not item.get("url") and not item.get("thumbnail")
+
+
+@pytest.mark.parametrize("fields", ["", "exif", "dir_size, exif"])
+def test_a_listing_signs_preview_urls_only_when_its_fields_ask_for_them(alice, tree, fields):
+    share = make_share(alice, [tree.shared])
+    token = share_token_of(share)
+
+    plain = via_share("list", share, token, parent_file_id=tree.shared.file_id, fields=fields)
+    asked = via_share("list", share, token, parent_file_id=tree.shared.file_id, fields="exif,url")
+    every = via_share("list", share, token, parent_file_id=tree.shared.file_id, fields="*")
+
+    assert plain.status_code == asked.status_code == every.status_code == 200
+    photo = {
+        answer: next(i for i in r.json()["items"] if i["name"] == "photo.jpg")
+        for answer, r in (("plain", plain), ("asked", asked), ("every", every))
+    }
+    assert "url" not in photo["plain"]
+    assert signature_valid(photo["plain"]["thumbnail"], "thumbnail")  # not an extra
+    assert signature_valid(photo["asked"]["url"], "preview")
+    assert signature_valid(photo["every"]["url"], "preview")
+
+
+@pytest.mark.parametrize("fields", [["url"], 7, {"url": True}])
+def test_fields_that_are_not_a_string_are_refused(alice, tree, fields):
+    share = make_share(alice, [tree.shared])
+
+    response = via_share(
+        "list", share, share_token_of(share), parent_file_id=tree.shared.file_id, fields=fields
+    )
+
+    assert_error(response, 400, "InvalidParameter")
 
 
 def test_a_share_without_downloads_still_offers_previews_but_no_download_url(alice, tree):
     share = make_share(alice, [tree.shared], disable_download=True)
 
-    response = via_share("list", share, share_token_of(share), parent_file_id=tree.shared.file_id)
+    response = via_share(
+        "list", share, share_token_of(share), parent_file_id=tree.shared.file_id, fields="url"
+    )
 
     photo = next(i for i in response.json()["items"] if i["name"] == "photo.jpg")
     assert signature_valid(photo["thumbnail"], "thumbnail")
@@ -397,7 +436,9 @@ def test_a_share_without_downloads_still_offers_previews_but_no_download_url(ali
 def test_a_share_listing_carries_preview_urls_but_no_download_urls(alice, tree):
     share = make_share(alice, [tree.shared])
 
-    response = via_share("list", share, share_token_of(share), parent_file_id=tree.shared.file_id)
+    response = via_share(
+        "list", share, share_token_of(share), parent_file_id=tree.shared.file_id, fields="url"
+    )
 
     photo = next(i for i in response.json()["items"] if i["name"] == "photo.jpg")
     assert signature_valid(photo["thumbnail"], "thumbnail")
@@ -415,7 +456,9 @@ def test_an_svg_gets_a_preview_url_but_no_thumbnail_pillow_cannot_draw(alice, tr
     )
     share = make_share(alice, [tree.shared])
 
-    response = via_share("list", share, share_token_of(share), parent_file_id=tree.shared.file_id)
+    response = via_share(
+        "list", share, share_token_of(share), parent_file_id=tree.shared.file_id, fields="url"
+    )
 
     svg = next(i for i in response.json()["items"] if i["name"] == "map.svg")
     assert svg["thumbnail"] == ""

@@ -252,7 +252,7 @@ def test_the_full_page_varies_on_htmx_too(opened, pds):
     assert "HX-Request" in opened.get(FOLDER)["Vary"]
 
 
-def test_images_get_a_thumbnail_and_preview_only_from_a_trusted_host(opened, pds):
+def test_images_get_a_thumbnail_only_from_a_trusted_host_and_preview_on_their_page(opened, pds):
     add_list(
         pds,
         [
@@ -277,7 +277,11 @@ def test_images_get_a_thumbnail_and_preview_only_from_a_trusted_host(opened, pds
     page = opened.get(FOLDER).content.decode()
 
     assert f'src="{DATA}/thumb/i1?sig=a"' in page
-    assert f'href="{DATA}/preview/i1?sig=b"' in page
+    # "Preview" opens the portal's preview page, where previews are counted, never the drive's
+    # raw URL (which would go round the share's preview limit).
+    for file_id in ("i1", "i2"):
+        assert f'<a class="button button--small" href="/s/{SHARE}/file/{file_id}/">Preview' in page
+    assert "/preview/i1" not in page
     assert "evil.example" not in page
 
 

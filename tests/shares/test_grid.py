@@ -71,7 +71,7 @@ def test_the_grid_shows_a_tile_per_item_with_a_lazy_thumbnail_of_reserved_size(c
         assert attribute in thumb
     assert 'title="sea.jpg"' in image
     assert "sea.<wbr>jpg" in image
-    assert f'href="{DATA}/preview/i1?sig=b"' in image
+    assert f'<a class="tile__media" href="/s/{SHARE}/file/i1/">' in image
     assert 'class="icon icon--text tile__icon"' in text
     assert "2.0\xa0KB" in text
     assert f'href="/s/{SHARE}/download/f1/"' in text
