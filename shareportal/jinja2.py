@@ -6,6 +6,7 @@ Django's engine. What Django's tags gave the templates comes in as globals and f
 and the filters of dates and names. Autoescaping is on (the backend's default).
 """
 
+import functools
 from datetime import datetime
 from typing import cast
 
@@ -59,10 +60,22 @@ def trusted(url: str) -> bool:
     return bool(url) and data_url_trusted(url)
 
 
+@functools.lru_cache(maxsize=256)
+def static_url(path: str) -> str:
+    """`{% static path %}`, looked up once per process: the manifest of hashed names is read
+    once at start and never changes while the process runs, and every page asks for the same
+    few files (each lookup parses and quotes the path again)."""
+    return static(path)
+
+
 def environment(**options: object) -> Environment:
     """The environment Django's Jinja2 backend renders the share pages with."""
     # Always on, whatever the settings say: every value from PDS is a visitor's text.
     options.pop("autoescape", None)
+    # Tags on lines of their own leave no blank lines and indentation behind (`trim_blocks`,
+    # `lstrip_blocks`): a listing's rows are a tenth smaller and quicker to render.
+    options.setdefault("trim_blocks", True)
+    options.setdefault("lstrip_blocks", True)
     env = Environment(autoescape=True, extensions=["jinja2.ext.i18n"], **options)  # type: ignore[arg-type]
     env.install_gettext_callables(  # type: ignore[attr-defined]
         gettext, ngettext, newstyle=True, pgettext=pgettext, npgettext=npgettext
@@ -71,7 +84,7 @@ def environment(**options: object) -> Environment:
     env.policies["ext.i18n.trimmed"] = True
     env.globals.update(
         url=url,
-        static=static,
+        static=static_url,
         htmx_script=htmx_script,
         get_current_language=translation.get_language,
         get_current_language_bidi=translation.get_language_bidi,
