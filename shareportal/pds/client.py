@@ -730,9 +730,9 @@ class PdsClient:
         try:
             response = self.session.post(
                 url,
-                json=json,
-                data=form,
-                headers=headers,
+                # The body as orjson writes it (requests would use the standard library's json).
+                data=form if json is None else orjson.dumps(json),
+                headers=headers if json is None else headers | JSON_CONTENT,
                 timeout=(min(self.timeout[0], left), min(self.timeout[1], left)),
                 allow_redirects=False,
             )
@@ -771,6 +771,9 @@ class PdsClient:
             if wait is not None:
                 raise _Retryable(error, wait)
         raise error
+
+
+JSON_CONTENT = {"Content-Type": "application/json"}
 
 
 class _Retryable(Exception):

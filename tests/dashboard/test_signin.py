@@ -2,6 +2,7 @@
 
 import base64
 import hashlib
+import json
 from importlib import import_module
 from urllib.parse import quote
 
@@ -132,7 +133,7 @@ def test_the_drive_id_comes_from_the_drive_when_the_token_and_user_do_not_say(cl
     client.get("/dashboard/oauth/callback/", {"state": state, "code": "c"})
     client.get("/dashboard/shares/new/")
 
-    assert calls_to(pds, "file/list")[0].request.body.find(b'"drive_id": "42"') != -1
+    assert json.loads(calls_to(pds, "file/list")[0].request.body)["drive_id"] == "42"
 
 
 @pytest.mark.parametrize("state", ["", "not-the-state"])

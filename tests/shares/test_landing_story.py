@@ -2,6 +2,7 @@
 its QR code, the unfurl tags, and the og-image address."""
 
 import html
+import json
 import re
 
 import pytest
@@ -291,9 +292,9 @@ def test_a_share_of_one_folder_lists_that_folder_on_its_landing_page(client, pds
 
     # Its folder is remembered: the next visit lists it straight away.
     client.get(f"/s/{SHARE}/?sort=size&dir=desc")
-    listed = [c.request.body for c in calls_to(pds, "file/list")]
+    listed = [json.loads(c.request.body) for c in calls_to(pds, "file/list")]
     assert len(listed) == 3
-    assert b'"parent_file_id": "d1"' in listed[2]
+    assert listed[2]["parent_file_id"] == "d1"
 
 
 def test_a_share_of_one_file_lists_it_as_before(client, pds):
