@@ -281,7 +281,6 @@ def file_wirer(
     download_urls = share is None
     folder = File.Type.FOLDER.value
     sign = signer.url
-    preview_urls = url
 
     def wire(row: Mapping[str, Any]) -> dict:
         file_id = row["file_id"]
@@ -319,7 +318,7 @@ def file_wirer(
             and content_type not in NO_THUMBNAIL_TYPES
             else ""
         )
-        if preview_urls:
+        if url:
             data["url"] = sign(file_id, "preview") if previews else ""
         if download_urls:
             data["download_url"] = sign(file_id, "download")

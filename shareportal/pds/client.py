@@ -76,6 +76,8 @@ MIN_RETRY_TIME = 0.5
 # No answer of the API comes near this (a 100-row listing is about 100 KB); a drive sending
 # more is broken, and reading on would fill the worker's memory.
 MAX_ANSWER_BYTES = 8 * 1024 * 1024
+# Request bodies are written by orjson (requests would use the standard library's json).
+JSON_CONTENT = {"Content-Type": "application/json"}
 
 
 def rfc3339(value: datetime | None) -> str:
@@ -730,7 +732,6 @@ class PdsClient:
         try:
             response = self.session.post(
                 url,
-                # The body as orjson writes it (requests would use the standard library's json).
                 data=form if json is None else orjson.dumps(json),
                 headers=headers if json is None else headers | JSON_CONTENT,
                 timeout=(min(self.timeout[0], left), min(self.timeout[1], left)),
@@ -771,9 +772,6 @@ class PdsClient:
             if wait is not None:
                 raise _Retryable(error, wait)
         raise error
-
-
-JSON_CONTENT = {"Content-Type": "application/json"}
 
 
 class _Retryable(Exception):

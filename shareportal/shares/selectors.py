@@ -323,17 +323,18 @@ def listing_rows(
         if day and day not in days:
             days[day] = formats.date_format(day, "SHORT_DATE_FORMAT")
         name = shown_name(item.name)
+        file_href = "" if folder else f"{share_url}file/{item.file_id}/"
         rows.append(
             Row(
                 name=name,
                 label=breakable(name),
                 icon=file_icon(item),
                 folder_href=f"{share_url}folder/{item.file_id}/{view_query}" if folder else "",
-                file_href="" if folder else f"{share_url}file/{item.file_id}/",
+                file_href=file_href,
                 thumbnail=item.thumbnail
                 if image and item.thumbnail and data_url_trusted(item.thumbnail, origins=origins)
                 else "",
-                preview_href=f"{share_url}file/{item.file_id}/" if image else "",
+                preview_href=file_href if image else "",
                 download_href=f"{share_url}download/{item.file_id}/"
                 if downloads and not folder
                 else "",
