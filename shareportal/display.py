@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 
 from django.utils import timezone
 from django.utils.translation import gettext, ngettext
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from shareportal.pds.types import FileItem
 
@@ -55,18 +55,19 @@ def shown_name(name: str) -> str:
 # Where a long name may wrap besides its spaces: after the separators of file names, which
 # browsers do not break at by themselves (a hyphen they do), unless it ends the name.
 _BREAK_AFTER = re.compile(r"(?<=[._+~,-])(?=.)")
-_WBR = Markup("<wbr>")
 
 
 def breakable(name: str) -> Markup:
     """`name` escaped, with a `<wbr>` after each separator: "IMG_2041.final.jpg" wraps as
     "IMG_ / 2041. / final. / jpg" on a narrow screen, never in the middle of a word.
 
-    `Markup.join` escapes every piece; only the `<wbr>`s between them are markup.
+    The name is escaped first, in one piece; the separators are none of the characters an
+    escape writes (`&`, `#`, `;`, letters and digits), so the breaks fall where they would in
+    the name itself, and an escaped character is never split.
     """
     if not name:
         return Markup()
-    return _WBR.join(_BREAK_AFTER.split(name))
+    return Markup(_BREAK_AFTER.sub("<wbr>", str(escape(name))))  # noqa: S704 (escaped first)
 
 
 def file_icon(item: FileItem) -> str:
