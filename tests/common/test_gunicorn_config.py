@@ -5,8 +5,6 @@ import runpy
 from pathlib import Path
 
 import pytest
-from gunicorn.config import Config
-from gunicorn.http import message
 
 CONF = Path(__file__).resolve().parent.parent.parent / "gunicorn.conf.py"
 
@@ -32,17 +30,6 @@ def test_a_worker_freezes_the_loaded_app_and_collects_cycles_less_often(conf, co
     # Everything alive once the app is loaded (modules, settings, the URLconf) is out of the
     # collector's sight.
     assert gc.get_freeze_count() > 10_000
-
-
-def test_requests_are_parsed_by_gunicorns_c_parser(conf):
-    cfg = Config()
-    for name, value in conf.items():
-        if name in cfg.settings:
-            cfg.set(name, value)
-    # gunicorn's own check (gunicorn.http.message): gunicorn_h1c is installed, recent enough,
-    # and no compatibility flag of ours rules it out.
-    assert cfg.http_parser == "auto"
-    assert message._check_fast_parser(cfg) is True
 
 
 def test_the_access_log_never_carries_a_query_string(conf):
