@@ -49,8 +49,9 @@ document.addEventListener("securitypolicyviolation", (event) => {
 });
 """
 TIMEOUT_MS = 10_000
-# The site icon, by its static path (with the hash the manifest adds in deployments).
-FAVICON = re.compile(r"/static/img/favicon(\.[0-9a-f]+)?\.svg$")
+# The portal's and the drive's icons, by their static paths (with the hash the manifest adds
+# in deployments).
+FAVICON = re.compile(r"/static/(img|localpds)/favicon(\.[0-9a-f]+)?\.svg$")
 FAILED = pytest.StashKey[bool]()
 
 
