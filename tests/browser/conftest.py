@@ -8,7 +8,6 @@ error, uncaught exception and Content-Security-Policy violation in `console_prob
 
 import json
 import os
-import re
 import secrets
 import shutil
 import subprocess
@@ -49,9 +48,6 @@ document.addEventListener("securitypolicyviolation", (event) => {
 });
 """
 TIMEOUT_MS = 10_000
-# The portal's and the drive's icons, by their static paths (with the hash the manifest adds
-# in deployments).
-FAVICON = re.compile(r"/static/(img|localpds)/favicon(\.[0-9a-f]+)?\.svg$")
 FAILED = pytest.StashKey[bool]()
 
 
@@ -215,10 +211,11 @@ def new_context(request, browser, product, console_problems) -> Iterator[Callabl
             # frame; leaving the page cuts them off. They are the browser's, not the page's.
             if request.url.startswith("chrome-extension://"):
                 return
-            # The icon is fetched by the browser itself once a page has loaded, and dropped
-            # (`net::ERR_ABORTED`) when the test has already moved on. A broken icon still
-            # shows, as a 404 in `on_response`.
-            if request.failure == "net::ERR_ABORTED" and FAVICON.search(request.url):
+            # `net::ERR_ABORTED` is the browser cancelling a request itself: the page it was
+            # for went away (the test clicked on before the icon or a lazy thumbnail came), or
+            # the page replaced it. A resource that is broken fails otherwise: its status in
+            # `on_response`, or a network error of its own.
+            if request.failure == "net::ERR_ABORTED":
                 return
             if request.resource_type != "document":
                 console_problems.append(f"{request.failure} for {request.url}")
