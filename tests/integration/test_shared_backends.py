@@ -93,6 +93,10 @@ def test_two_portal_processes_share_one_exact_count_in_redis(
         "SECRET_KEY": secrets.token_hex(32),
         "THROTTLE_REDIS_URL": REDIS_URL,
         "THROTTLE_KEY_PREFIX": redis_prefix,
+        # The deployment's 0.5 s deadline on Redis is for a Redis that hangs (the test below);
+        # here 16 threads, 4 workers and a busy machine may keep a sound one waiting longer, and
+        # a guess refused with a 503 would never reach the drive.
+        "THROTTLE_REDIS_TIMEOUT": "5",
     }
     with counting_drive(live_pds.url) as drive:
         started = [
@@ -111,8 +115,7 @@ def test_two_portal_processes_share_one_exact_count_in_redis(
             for process, _ in started:
                 stop_process(process)
 
-    assert drive.guesses() == 10
-    assert Counter(statuses)[429] == 86
+    assert (drive.guesses(), Counter(statuses)[429]) == (10, 86), Counter(statuses)
 
 
 def test_a_portal_whose_redis_hangs_answers_the_password_post_with_a_503(
