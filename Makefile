@@ -75,9 +75,12 @@ typecheck: $(VENV)/.dev env-keys
 	DJANGO_SETTINGS_MODULE=localpds.settings $(VENV)/bin/mypy --cache-dir .mypy_cache/localpds localpds
 
 # Two runs, one per project: the portal's suites with its settings, then the drive's with its own.
+# Each in TEST_WORKERS pytest-xdist processes: the browser and live-server tests mostly wait on
+# their servers, so two workers on two cores cut the portal's run from about 9.5 to 7 minutes.
+TEST_WORKERS ?= 2
 pytest: $(VENV)/.dev env-keys browser-deps translations
-	$(VENV)/bin/pytest --ignore=tests/localpds
-	$(VENV)/bin/pytest --ds=localpds.settings tests/localpds
+	$(VENV)/bin/pytest -n $(TEST_WORKERS) --ignore=tests/localpds
+	$(VENV)/bin/pytest -n $(TEST_WORKERS) --ds=localpds.settings tests/localpds
 
 # The same suites (but the browser's) with the test database on PostgreSQL, as deployments with
 # more than one machine run; CI runs it after `make test`.
