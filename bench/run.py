@@ -51,7 +51,6 @@ START_TIMEOUT = 90.0
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 # Names of the 50 rows of the demo's big folder ("file-0001.txt", ...), counted on the page.
 BIG_ROW_NAME = re.compile(r"file-\d{4}\.txt")
-FOLDER_LINK = re.compile(r'href="(/s/[^"]+/folder/[^"]+/)"')
 
 # Targets of issue 7, reported but not enforced: the bench measures, it does not judge.
 TARGETS = {"stack_folder_ratio": 0.5, "stack_landing_ratio": 0.5, "paging_ratio": 1.2}
@@ -343,8 +342,8 @@ def baseline_venv(commit: str, checkout: Path) -> Path:
 # ----- What is measured -----
 
 
-def check_ok(response: requests.Response) -> requests.Response:
-    if response.status_code != 200:
+def check_ok(response: requests.Response, expect: int = 200) -> requests.Response:
+    if response.status_code != expect:
         raise RuntimeError(f"{response.request.method} {response.url}: {response.status_code}")
     return response
 
@@ -381,26 +380,64 @@ class Case:
         return 1000 * total / self.count
 
 
-def page_cases(tree: Tree) -> tuple[Case, Case]:
-    """The landing page of the open share, and a 50-row page of the big share's folder."""
+def page_cases(tree: Tree) -> tuple[Case, Case, Case]:
+    """The landing page of the open share, a 50-row folder page, and the big share's landing.
+
+    The folder page is the demo's big folder opened inside a share of two items (the folder and
+    a loose file of alice's), which the bench makes through the drive's API the same way in both
+    trees: since a share of one folder opens straight into it on its landing page, the demo's
+    big share has no folder page of its own in the current tree. Its landing page, which lists
+    the same 50 rows under the share's story, link and upload box, is measured too.
+    """
     browser = requests.Session()
     open_share = tree.demo["shares"]["open"]["share_id"]
     big_share = tree.demo["shares"]["big"]["share_id"]
     landing_url = f"{tree.web_url}/s/{open_share}/"
-    big_landing = check_ok(browser.get(f"{tree.web_url}/s/{big_share}/", timeout=30)).text
-    links = FOLDER_LINK.findall(big_landing)
-    if len(set(BIG_ROW_NAME.findall(big_landing))) == PAGE_SIZE or not links:
-        folder_url = f"{tree.web_url}/s/{big_share}/"  # the share opens on its folder
-    else:
-        folder_url = tree.web_url + links[0]
+    big_landing_url = f"{tree.web_url}/s/{big_share}/"
+    folder_share, folder_id = two_item_share(tree, big_share)
+    folder_url = f"{tree.web_url}/s/{folder_share}/folder/{folder_id}/"
     rows = len(set(BIG_ROW_NAME.findall(check_ok(browser.get(folder_url, timeout=30)).text)))
     if rows != PAGE_SIZE:
         raise RuntimeError(f"{tree.name}: {folder_url} lists {rows} rows, not {PAGE_SIZE}")
-    check_ok(browser.get(landing_url, timeout=30))  # the share token is held from now on
+    check_ok(browser.get(big_landing_url, timeout=30))
+    check_ok(browser.get(landing_url, timeout=30))  # the share tokens are held from now on
     return (
         Case(tree, "landing", lambda: check_ok(browser.get(landing_url, timeout=30))),
         Case(tree, "folder", lambda: check_ok(browser.get(folder_url, timeout=30))),
+        Case(tree, BIG_LANDING, lambda: check_ok(browser.get(big_landing_url, timeout=30))),
     )
+
+
+BIG_LANDING = "big share"
+
+
+def two_item_share(tree: Tree, big_share: str) -> tuple[str, str]:
+    """A new share of alice's: the big share's folder and a loose file. (share id, folder id)"""
+    anonymous = requests.post(
+        f"{tree.pds_url}/v2/share_link/get_share_token",
+        json={"share_id": big_share, "share_pwd": ""},
+        timeout=30,
+    )
+    top = requests.post(
+        f"{tree.pds_url}/v2/file/list",
+        json={"share_id": big_share, "parent_file_id": "root"},
+        headers={"x-share-token": check_ok(anonymous).json()["share_token"]},
+        timeout=30,
+    )
+    folder_id = check_ok(top).json()["items"][0]["file_id"]
+    token = tree.run([*tree.drive_command, "pds_token", "alice", "--hours", "2"]).strip()
+    drive_id = drive_call(tree, token, "drive/get_default_drive", {})["drive_id"]
+    body = {"drive_id": drive_id, "parent_file_id": "root", "limit": 100}
+    items = drive_call(tree, token, "file/list", body)["items"]
+    loose = next(item["file_id"] for item in items if item["type"] == "file")
+    created = drive_call(
+        tree,
+        token,
+        "share_link/create",
+        {"drive_id": drive_id, "file_id_list": [folder_id, loose], "share_name": "bench"},
+        expect=201,
+    )
+    return created["share_id"], folder_id
 
 
 def import_big_folders(trees: list[Tree], work: Path) -> None:
@@ -439,14 +476,16 @@ def big_folder(tree: Tree) -> tuple[str, str, str]:
             raise RuntimeError(f"{tree.name}: the imported folder is not at the drive's top")
 
 
-def drive_call(tree: Tree, token: str, operation: str, body: dict, session=requests) -> dict:
+def drive_call(
+    tree: Tree, token: str, operation: str, body: dict, session=requests, expect: int = 200
+) -> dict:
     response = session.post(
         f"{tree.pds_url}/v2/{operation}",
         json=body,
         headers={"Authorization": f"Bearer {token}"},
         timeout=30,
     )
-    return check_ok(response).json()
+    return check_ok(response, expect).json()
 
 
 def paging_cases(tree: Tree) -> tuple[Case, Case]:
@@ -490,13 +529,21 @@ def report(current: dict[str, Case], baseline: dict[str, Case]) -> dict[str, flo
         f"  {'page':<10} {'tree':<10} {'portal':>8} {'drive':>8} {'stack':>8} {'wall':>8}"
         "   stack per round (min-max)"
     )
-    for label in ("landing", "folder"):
+    for label in ("landing", "folder", BIG_LANDING):
         for name, case in (("current", current[label]), ("baseline", baseline[label])):
             spread = f"{1000 * min(case.round_cpu()):.2f}-{1000 * max(case.round_cpu()):.2f}"
             log(
                 f"  {label:<10} {name:<10} {case.ms('web'):8.2f} {case.ms('pds'):8.2f} "
                 f"{case.ms():8.2f} {1000 * case.wall / case.count:8.2f}   {spread}"
             )
+    # The big share is one folder, which the current tree opens on its landing page: there, the
+    # same 50 rows as the folder page, under the share's story, link and upload box. Shown
+    # against the baseline's folder page for comparison with runs before the folder case was a
+    # folder page in both trees; not one of the targets.
+    log(
+        f"  {BIG_LANDING} current over folder baseline: "
+        f"{current[BIG_LANDING].ms() / baseline['folder'].ms():.2f} (not a target)"
+    )
     log("")
     log(f"The drive's file/list, {PAGE_SIZE} items of a {BIG_FOLDER_ITEMS:,}-item folder:")
     log(f"  {'page':<10} {'tree':<10} {'drive':>8} {'wall':>8}")
@@ -572,10 +619,10 @@ def main() -> int:
                 tree.start()
             log(f"Importing a {BIG_FOLDER_ITEMS:,}-item folder into each tree's drive ...")
             import_big_folders(trees, work)
-            # The same four cases on both trees, so that both processes see the same traffic.
+            # The same five cases on both trees, so that both processes see the same traffic.
             cases = {
                 tree.name: {
-                    **dict(zip(("landing", "folder"), page_cases(tree), strict=True)),
+                    **dict(zip(("landing", "folder", BIG_LANDING), page_cases(tree), strict=True)),
                     **dict(zip(("page 1", LATE), paging_cases(tree), strict=True)),
                 }
                 for tree in trees
