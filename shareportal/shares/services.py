@@ -231,7 +231,12 @@ def share_unlock(*, request: HttpRequest, share_id: str, password: str) -> str:
     address = throttling.client_address(request)
     visitor = visitor_of(request)
     if visitor is None:
-        token = get_client().get_share_token(share_id, password, client_address=address)
+        try:
+            token = get_client().get_share_token(share_id, password, client_address=address)
+        except errors.AccessTokenInvalid as exc:
+            # The share is for users signed in to the drive (`require_login`): a share code
+            # found it, and nothing said so before.
+            raise SignInNeeded from exc
     else:
         # A signed-in visitor's access token goes along: a `require_login` share needs it.
         try:
@@ -275,6 +280,14 @@ class CodeNotThisShares(Exception):
     """A right share code, of another share than the one whose page it was typed on."""
 
 
+class CodeNeedsSignIn(SignInNeeded):
+    """A right share code, of a share for signed-in users only, and the visitor is not."""
+
+    def __init__(self, share_id: str) -> None:
+        super().__init__(share_id)
+        self.share_id = share_id
+
+
 def share_open_by_code(*, request: HttpRequest, code: str, share_id: str = "") -> str:
     """Open the share a share code (`share_msg`) stands for; return its id.
 
@@ -287,7 +300,8 @@ def share_open_by_code(*, request: HttpRequest, code: str, share_id: str = "") -
 
     Raises `throttling.Throttled` or `throttling.ThrottleUnavailable` without asking the
     drive, `ShareNotFound` for a code no share has, `RateLimited` while the drive's own guard
-    makes this visitor wait, and the share-state errors of its share.
+    makes this visitor wait, `CodeNeedsSignIn` for a share only signed-in users may open when
+    the visitor is not (or no longer) signed in, and the share-state errors of its share.
     """
     address = throttling.client_address(request)
     reservation = throttling.code_attempt_reserve(address=address)
@@ -295,7 +309,10 @@ def share_open_by_code(*, request: HttpRequest, code: str, share_id: str = "") -
     throttling.attempt_release(reservation)
     if share_id and found.share_id != share_id:
         raise CodeNotThisShares(found.share_id)
-    share_unlock(request=request, share_id=found.share_id, password=found.share_pwd)
+    try:
+        share_unlock(request=request, share_id=found.share_id, password=found.share_pwd)
+    except SignInNeeded as exc:
+        raise CodeNeedsSignIn(found.share_id) from exc
     return found.share_id
 
 

@@ -4,6 +4,7 @@ import logging
 from urllib.parse import unquote, urlencode, urlsplit
 
 from django.conf import settings
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.template import loader
@@ -67,6 +68,7 @@ from .selectors import (
     share_story,
 )
 from .services import (
+    CodeNeedsSignIn,
     CodeNotThisShares,
     SearchOutcome,
     breadcrumbs_walk,
@@ -125,6 +127,11 @@ def open_by_code(request: HttpRequest) -> HttpResponse:
         return _code_page(request, form, status=404)
     except _CODE_REFUSALS as exc:
         return _code_refused(request, exc, share_id="")
+    except CodeNeedsSignIn as exc:
+        # The share's page offers "Sign in to open", then takes the code again.
+        again = _("Only people signed in may open this share. Sign in, then enter its code again.")
+        messages.info(request, again)
+        return HttpResponseRedirect(reverse("shares:share", args=[exc.share_id]), status=303)
     except errors.PdsError as exc:
         return pds_problem_response(request, exc, share_id="")
     return HttpResponseRedirect(reverse("shares:share", args=[share_id]), status=303)

@@ -123,6 +123,26 @@ def test_then_the_share_lists_its_files_and_neither_password_nor_token_is_shown(
     assert all(PASSWORD not in m.value and TOKEN not in m.value for m in client.cookies.values())
 
 
+def test_a_code_of_a_share_for_signed_in_people_sends_a_signed_out_visitor_to_its_page(client, pds):
+    add_code(pds)
+    pds.post(
+        url("share_link/get_share_token"),
+        status=401,
+        json=error_json("AccessTokenInvalid", "This share requires sign-in."),
+    )
+
+    response = client.post("/open/", {"code": CODE})
+
+    assert response.status_code == 303
+    assert response["Location"] == f"/s/{SHARE}/"
+    assert_no_secret(response, PASSWORD)
+    assert "share_tokens" not in client.session
+    add_msg_share(pds, require_login=True)
+    landing = client.get(response["Location"]).content.decode()
+    assert "Sign in to open" in landing
+    assert "Sign in, then enter its code again." in landing
+
+
 def test_the_code_goes_to_the_drive_with_the_visitors_address(pds, settings):
     settings.TRUSTED_PROXIES = ["10.0.0.1"]
     add_code(pds)
