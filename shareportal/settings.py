@@ -86,6 +86,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "shareportal.shares.embedding.context",
                 "shareportal.languages.context",
+                "shareportal.accounts.session.context",
             ],
         },
     },

@@ -169,3 +169,11 @@ def owner_of(request: HttpRequest) -> Owner | None:
     if OWNER_KEY not in request.session:
         return None
     return Owner(session=request.session)
+
+
+def context(request: HttpRequest) -> dict:
+    """`visitor`: who is signed in, for the share pages' header (a Jinja2 context processor).
+
+    A visitor without a session cookie has an empty session: asking costs nothing.
+    """
+    return {"visitor": owner_of(request)}

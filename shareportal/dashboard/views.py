@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django.views.decorators.vary import vary_on_headers
 
 from shareportal.http import HtmxHttpRequest
+from shareportal.languages import local_next
 from shareportal.pds import errors
 from shareportal.pds.types import FileItem, Page, ShareLink
 from shareportal.qr import qr_svg
@@ -98,10 +99,15 @@ def oauth_callback(request: HtmxHttpRequest) -> HttpResponse:
 
 @require_POST
 def signout(request: HttpRequest) -> HttpResponse:
-    """Forget the owner's tokens and session."""
+    """Forget the owner's tokens and session, then go to `next` (a page of this site) or home.
+
+    The share pages' header posts here too, with its own address as `next`: a visitor who signs
+    out there stays on the share, which then asks for what it needs again (a password, a
+    sign-in).
+    """
     auth.signout(request=request)
     messages.success(request, _("You are signed out."))
-    return redirect("shares:home")
+    return HttpResponseRedirect(local_next(request, request.POST.get("next", "")))
 
 
 @require_GET

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.browser.pages import file_rows, screenshot
+from tests.browser.pages import assert_no_violations, file_rows, screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -44,6 +44,9 @@ def test_a_visitor_signs_in_to_open_the_login_share_and_saves_its_folder_into_th
     screenshot(visitor, "share-save-picker", full_page=True)
     visitor.get_by_role("button", name="Save into My drive").click()
     visitor.get_by_text("Saved 2 items to the top of your drive").wait_for()
+    # The page that says so is checked like every page of test_accessibility.py (in English:
+    # it is reached only by saving, which would leave copies in the drive of PAGES' owner).
+    assert_no_violations(visitor, "the saved page")
 
     # The copies are in bob's drive: the dashboard's picker shows them at its top (where he
     # had only his recipes), the folder with what was inside.
@@ -52,4 +55,14 @@ def test_a_visitor_signs_in_to_open_the_login_share_and_saves_its_folder_into_th
     assert visitor.get_by_label("Templates", exact=True).is_visible()
     visitor.get_by_role("button", name="Open the folder Templates").click()
     visitor.get_by_label("report.txt").wait_for()
+
+    # The share's page says who is signed in; signing out there comes back to it, which then
+    # asks to sign in again.
+    visitor.goto(link)
+    assert visitor.locator(".site-header__who").inner_text() == "Bob"
+    visitor.get_by_role("button", name="Sign out").click()
+    visitor.get_by_role("link", name="Sign in to open").wait_for()
+    assert visitor.url == link
+    assert visitor.get_by_text("You are signed out.").is_visible()
+    assert visitor.locator(".site-header__account").count() == 0
     assert console_problems == []

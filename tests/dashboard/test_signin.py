@@ -313,6 +313,26 @@ def test_sign_out_forgets_the_owner(client, pds):
     assert client.get("/dashboard/")["Location"].startswith("/dashboard/signin/")
 
 
+@pytest.mark.parametrize(
+    ("wanted", "lands"),
+    [
+        ("", "/"),
+        ("/s/aBcDeFgHiJk/?view=grid", "/s/aBcDeFgHiJk/?view=grid"),
+        ("https://evil.example/", "/"),
+        ("//evil.example/", "/"),
+        ("/\\evil.example/", "/"),
+        ("javascript:alert(1)", "/"),
+    ],
+)
+def test_sign_out_goes_back_to_a_page_of_this_site_only(client, pds, wanted, lands):
+    sign_in(client, pds)
+
+    response = client.post("/dashboard/signout/", {"next": wanted})
+
+    assert response.status_code == 302
+    assert response["Location"] == lands
+
+
 def test_sign_out_is_a_post_with_a_csrf_token(pds):
     browser = Client(enforce_csrf_checks=True)
     sign_in(browser, pds)

@@ -9,7 +9,7 @@ from responses import matchers
 
 from shareportal.shares.embedding import embed_sites_set
 
-from .stubs import TOKEN, add_error, add_list, add_share, calls_to, file_json, url
+from .stubs import TOKEN, add_error, add_list, add_share, add_token, calls_to, file_json, url
 
 pytestmark = pytest.mark.django_db
 
@@ -144,6 +144,44 @@ def test_a_sign_in_the_drive_no_longer_renews_offers_signing_in_again(client, pd
     assert "dashboard_owner" not in client.session
     again = client.get(f"/s/{SHARE}/")
     assert again.status_code == 200 and "Sign in to open" in again.content.decode()
+
+
+def test_a_signed_in_visitor_sees_who_they_are_and_signs_out_back_to_the_same_page(client, pds):
+    sign_in(client, pds)
+    add_share(pds, SHARE, require_login=True)
+    add_login_token(pds)
+    add_list(pds, [file_json(FILE, "welcome.md")], token=LOGIN_TOKEN)
+    here = f"/s/{SHARE}/?sort=size&dir=desc"
+
+    page = client.get(here).content.decode()
+
+    form = page.split('class="site-header__account"')[1].split("</form>")[0]
+    assert 'action="/dashboard/signout/"' in page.split('class="site-header__account"')[0][-80:]
+    assert f'name="next" value="/s/{SHARE}/?sort=size&amp;dir=desc"' in form
+    assert "<bdi>Bob</bdi>" in form and "Sign out" in form
+    assert 'name="csrfmiddlewaretoken"' in form
+
+    out = client.post("/dashboard/signout/", {"next": here})
+
+    assert out.status_code == 302 and out["Location"] == here
+    assert "dashboard_owner" not in client.session
+    add_share(pds, SHARE, require_login=True)
+    again = client.get(here).content.decode()
+    assert "Sign in to open" in again and "You are signed out." in again
+    assert 'class="site-header__account"' not in again
+
+
+def test_a_visitor_who_never_signed_in_gets_no_account_bar_and_no_session(client, pds):
+    add_share(pds, SHARE)
+    add_list(pds, [file_json(FILE, "welcome.md")])
+    add_token(pds, SHARE)
+
+    response = client.get(f"/s/{SHARE}/")
+
+    assert response.status_code == 200
+    assert "welcome.md" in response.content.decode()
+    assert 'class="site-header__account"' not in response.content.decode()
+    assert not response.cookies
 
 
 def test_the_embed_view_opens_sign_in_in_a_new_tab(client, pds, settings):
